@@ -1,5 +1,6 @@
 // The ingest handler's outward ports. Production adapters live in lambda/adapters; tests, the
 // local pipeline and the benchmarks plug in their own.
+import type { EventItem, ItemKey, StoredItem } from '../core/items';
 import type { AlertDocument, Severity } from '../core/model';
 
 export type AlertTopic = 'alerts' | 'critical';
@@ -31,4 +32,64 @@ export interface PublishOutcome {
 
 export interface AlertPublisher {
   publish(alerts: readonly Alert[]): Promise<PublishOutcome>;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Event store
+
+export type {
+  AlertState,
+  EventItem,
+  ItemKey,
+  QuarantineItem,
+  StoredItem,
+} from '../core/items';
+
+/** Options bounding a store call by the invocation's remaining time. */
+export interface StoreCallOptions {
+  /** Epoch milliseconds after which no further retry is started. */
+  readonly deadline: number;
+}
+
+export interface LookupOutcome {
+  /** Items that already exist, in no particular order. */
+  readonly existing: readonly EventItem[];
+  /** Keys whose existence could not be determined (transient failure); their records fail. */
+  readonly unknown: readonly ItemKey[];
+}
+
+export interface WriteOutcome {
+  /** Keys of the items that were not written; their records fail and SQS retries them. */
+  readonly unwritten: readonly ItemKey[];
+  /** How many retry rounds were needed (for the StoreRetries metric). */
+  readonly retries: number;
+}
+
+/** Where events and quarantined messages are kept. */
+export interface EventStore {
+  /** Looks up which of these event keys are already stored (strongly consistent). */
+  lookup(keys: readonly ItemKey[], options: StoreCallOptions): Promise<LookupOutcome>;
+  /** Writes whole items (put semantics); unprocessed items are retried until the deadline. */
+  write(items: readonly StoredItem[], options: StoreCallOptions): Promise<WriteOutcome>;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Observer: what one invocation did, for the local simulator and tests.
+
+export interface QuarantineReport {
+  readonly messageId: string;
+  readonly body: string;
+  readonly reason: string;
+}
+
+export interface DuplicateReport extends ItemKey {
+  readonly messageId: string;
+}
+
+export interface IngestObserver {
+  onStored?(item: EventItem): void;
+  onDuplicate?(key: DuplicateReport): void;
+  onQuarantined?(report: QuarantineReport): void;
+  onFailed?(messageId: string, reason: string): void;
+  onAlertPublished?(alert: Alert): void;
 }
