@@ -1,6 +1,7 @@
 // The table items the pipeline writes, as plain data: one per stored event and one per
 // quarantined message. Attribute names are the contract the CLI's queries rely on.
-import type { Severity } from './model';
+import { callcenterKey, eventSortKey, pairKey, quarantineKey, severityKey, userKey } from './keys';
+import type { Classification, NormalisedEvent, Severity } from './model';
 
 /** Whether an event's alert still has to go out. */
 export type AlertState = 'none' | 'pending' | 'sent';
@@ -50,3 +51,87 @@ export type StoredItem = EventItem | QuarantineItem;
 
 /** A stable string for an item key (map keys, logs). */
 export const keyString = (key: ItemKey): string => `${key.pk}\u0000${key.sk}`;
+
+// ---------------------------------------------------------------------------------------------
+// Building items (pure: the caller passes the clock and the retention).
+
+const SECONDS_PER_DAY = 86_400;
+
+/** TTL in epoch seconds, or undefined when retention is 0 (keep forever). */
+export const expiryFor = (from: Date, retentionDays: number): number | undefined =>
+  retentionDays > 0
+    ? Math.floor(from.getTime() / 1000) + retentionDays * SECONDS_PER_DAY
+    : undefined;
+
+export interface ItemContext {
+  readonly messageId: string;
+  readonly receivedAt: Date;
+  readonly retentionDays: number;
+}
+
+export function buildEventItem(
+  normalised: NormalisedEvent,
+  classification: Classification,
+  context: ItemContext,
+): EventItem {
+  const { event } = normalised;
+  const user = event.params.user;
+  const who = event.params.who;
+  const expiresAt = expiryFor(context.receivedAt, context.retentionDays);
+  return {
+    pk: callcenterKey(event.callcenter),
+    sk: eventSortKey(normalised.time, normalised.id),
+    kind: 'event',
+    eventId: normalised.id,
+    callcenter: event.callcenter,
+    timestamp: event.timestamp,
+    time: normalised.time,
+    type: event.type,
+    event: event.event,
+    params: event.params,
+    severity: classification.severity,
+    rules: classification.rules,
+    recognised: normalised.recognised,
+    ...(classification.suppressedBy !== undefined && { suppressedBy: classification.suppressedBy }),
+    receivedAt: context.receivedAt.toISOString(),
+    messageId: context.messageId,
+    ...(expiresAt !== undefined && { expiresAt }),
+    alertState: classification.alert ? 'pending' : 'none',
+    ...(typeof user === 'string' && user !== '' && { subjectKey: userKey(user) }),
+    ...(typeof who === 'string' && who !== '' && { actorKey: userKey(who) }),
+    pairKey: pairKey(event.type, event.event),
+    severityKey: severityKey(classification.severity),
+  };
+}
+
+/** Quarantined bodies keep their first 64 KiB: enough to diagnose, bounded for DynamoDB. */
+export const MAX_QUARANTINE_BODY_BYTES = 64 * 1024;
+
+export interface QuarantineContext extends ItemContext {
+  /** When SQS accepted the message: the quarantine's month partition and time order. */
+  readonly sentAt: Date;
+}
+
+export function buildQuarantineItem(
+  body: string,
+  reason: string,
+  context: QuarantineContext,
+): QuarantineItem {
+  const sentTime = `${context.sentAt.toISOString().slice(0, 23)}000000Z`;
+  const buffer = Buffer.from(body, 'utf8');
+  const truncated = buffer.byteLength > MAX_QUARANTINE_BODY_BYTES;
+  // Cutting bytes may split a character; the decoder replaces the broken tail with U+FFFD.
+  const kept = truncated ? buffer.subarray(0, MAX_QUARANTINE_BODY_BYTES).toString('utf8') : body;
+  const expiresAt = expiryFor(context.receivedAt, context.retentionDays);
+  return {
+    pk: quarantineKey(sentTime),
+    sk: `${sentTime}#${context.messageId}`,
+    kind: 'quarantine',
+    body: kept,
+    ...(truncated && { bodyTruncated: true }),
+    reason,
+    messageId: context.messageId,
+    receivedAt: context.receivedAt.toISOString(),
+    ...(expiresAt !== undefined && { expiresAt }),
+  };
+}

@@ -1,0 +1,172 @@
+// Turns a stored event into the alerts people and programs receive. Event data is hostile text:
+// the subject is reduced to printable ASCII, the e-mail body quotes every value (escaping
+// newlines and control characters), and the JSON document carries the data as data.
+import type { EventItem } from './items';
+import type { AlertDocument, Severity } from './model';
+
+export type AlertTopicName = 'alerts' | 'critical';
+
+/** Mirrors ingest's Alert port (kept here so the core stays free of ingest imports). */
+export interface FormattedAlert {
+  readonly id: string;
+  readonly topic: AlertTopicName;
+  readonly severity: Severity;
+  readonly subject: string;
+  readonly text: string;
+  readonly document: AlertDocument;
+  readonly attributes: Readonly<
+    Record<'severity' | 'type' | 'event' | 'callcenter' | 'rule', string>
+  >;
+}
+
+export const MAX_SUBJECT_LENGTH = 100;
+
+/** Printable ASCII only, whitespace runs collapsed: safe for a mail header and a subject line. */
+export function toSubjectText(value: string): string {
+  return value
+    .replace(/[\r\n\t\v\f]+/g, ' ')
+    .replace(/[^\x20-\x7e]/g, '?')
+    .replace(/ {2,}/g, ' ')
+    .trim();
+}
+
+/** A value as a quoted JSON string with everything outside printable ASCII escaped. */
+export function quote(value: unknown): string {
+  const json =
+    typeof value === 'string' ? JSON.stringify(value) : (JSON.stringify(value) ?? 'null');
+  return json.replace(
+    /[^\x20-\x7e]/g,
+    (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`,
+  );
+}
+
+/** One line for the summary: control characters removed, long values shortened. */
+function plain(value: unknown): string {
+  const text = typeof value === 'string' ? value : (JSON.stringify(value) ?? '');
+  const clean = text.replace(/[\p{Cc}\u2028\u2029]+/gu, ' ').trim();
+  return clean.length > 120 ? `${clean.slice(0, 117)}...` : clean;
+}
+
+/** A sentence a person reads first, per documented pair. */
+export function summarise(item: Pick<EventItem, 'type' | 'event' | 'params'>): string {
+  const p = (name: string) => plain(item.params[name]);
+  switch (`${item.type}/${item.event}`) {
+    case 'app_login/incorrect_password':
+      return `${p('count')} failed logins for ${p('user')} (${p('access_group')})`;
+    case 'app_login/deleted_user':
+      return `Login attempt by deleted user ${p('user')} (${p('access_group')})`;
+    case 'app_login/successful_login':
+      return `${p('user')} (${p('access_group')}) logged in`;
+    case 'app_login/unauthorized_ip':
+      return `Login attempt by ${p('user')} (${p('access_group')}) from unauthorized IP ${p('ip')}`;
+    case 'app_login/ip_changed':
+      return `Source IP of ${p('user')} (${p('access_group')}) changed from ${p('from')} to ${p('to')}`;
+    case 'user/user_added':
+      return `${p('who')} added ${p('user')} (${p('access_group')})`;
+    case 'user/user_deleted':
+      return `${p('who')} deleted ${p('user')} (${p('access_group')})`;
+    case 'user/password_changed':
+      return `${p('who')} changed the password of ${p('user')} (${p('access_group')})`;
+    case 'user/privileges_updated':
+      return `${p('who')} changed the privileges of ${p('user')} from ${p('from')} to ${p('to')}`;
+    case 'allowed_ip/ip_added':
+      return `${p('who')} authorized ${p('ip')} for ${p('access_group')}`;
+    case 'allowed_ip/ip_removed':
+      return `${p('who')} removed ${p('ip')} from the allowed IPs of ${p('access_group')}`;
+    case 'allowed_ip/ip_changed':
+      return `${p('who')} changed allowed IP ${p('from')} to ${p('to')} for ${p('access_group')}`;
+    default:
+      return `Unrecognised event ${plain(item.type)}/${plain(item.event)}`;
+  }
+}
+
+/** The subject detail after the pair: the people and values an on-call engineer scans for. */
+function subjectDetail(item: EventItem): string {
+  const p = (name: string) =>
+    typeof item.params[name] === 'string' || typeof item.params[name] === 'number'
+      ? String(item.params[name])
+      : undefined;
+  const parts = [
+    p('user') ?? p('who'),
+    p('from') && p('to') ? `${p('from')}->${p('to')}` : p('ip'),
+    p('count') && `x${p('count')}`,
+  ];
+  return parts.filter((part): part is string => Boolean(part)).join(' ');
+}
+
+export function alertSubject(item: EventItem): string {
+  const subject = toSubjectText(
+    `[${item.severity.toUpperCase()}] ${item.callcenter}: ${item.event} ${subjectDetail(item)}`,
+  );
+  return subject.length > MAX_SUBJECT_LENGTH
+    ? `${subject.slice(0, MAX_SUBJECT_LENGTH - 3)}...`
+    : subject;
+}
+
+export function alertDocument(item: EventItem): AlertDocument {
+  return {
+    version: 1,
+    eventId: item.eventId,
+    callcenter: item.callcenter,
+    timestamp: item.timestamp,
+    type: item.type,
+    event: item.event,
+    severity: item.severity,
+    rules: item.rules,
+    summary: summarise(item),
+    params: item.params,
+    receivedAt: item.receivedAt,
+  };
+}
+
+export function alertText(item: EventItem, document: AlertDocument = alertDocument(item)): string {
+  const params = Object.entries(item.params).map(
+    ([name, value]) => `  ${quote(name)}: ${quote(value)}`,
+  );
+  return [
+    `Voiso security alert: ${item.severity.toUpperCase()}`,
+    '',
+    `Summary:     ${quote(document.summary)}`,
+    `Call center: ${quote(item.callcenter)}`,
+    `Event:       ${quote(`${item.type}/${item.event}`)}`,
+    `Time:        ${quote(item.timestamp)} (UTC ${item.time})`,
+    `Severity:    ${item.severity}`,
+    `Rules:       ${item.rules.join(', ')}`,
+    `Received:    ${item.receivedAt}`,
+    `Event id:    ${item.eventId}`,
+    '',
+    'Parameters (quoted as received):',
+    ...params,
+    '',
+    'Values are quoted JSON strings; characters outside printable ASCII are escaped.',
+  ].join('\n');
+}
+
+/** Alert entry ids: PublishBatch allows [A-Za-z0-9_-]{1,80}; event ids are base64url. */
+export const alertId = (eventId: string, topic: AlertTopicName): string => `${eventId}-${topic}`;
+
+/** The alerts for one stored event: the alerts topic, and the critical topic when critical. */
+export function buildAlerts(item: EventItem): FormattedAlert[] {
+  const document = alertDocument(item);
+  const base = {
+    severity: item.severity,
+    subject: alertSubject(item),
+    text: alertText(item, document),
+    document,
+    attributes: {
+      severity: item.severity,
+      type: item.type,
+      event: item.event,
+      callcenter: item.callcenter,
+      rule: item.rules[0] ?? 'none',
+    },
+  };
+  const topics: AlertTopicName[] =
+    item.severity === 'critical' ? ['alerts', 'critical'] : ['alerts'];
+  return topics.map((topic) => ({ ...base, id: alertId(item.eventId, topic), topic }));
+}
+
+/** Masks e-mail addresses for logs (`alice@acme.com` -> `a***@acme.com`). Not used in alerts. */
+export function maskEmails(text: string): string {
+  return text.replace(/([^\s@"'<>(),;:]{1})[^\s@"'<>(),;:]*@([^\s@"'<>(),;:]+)/g, '$1***@$2');
+}

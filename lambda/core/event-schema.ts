@@ -1,0 +1,109 @@
+// Validation of Voiso messages: the envelope, then the params of each of the 12 documented
+// (type, event) pairs. Extra params are allowed and kept (Voiso may add fields); the known ones
+// must have the documented shape. Everything stored must also be storable in DynamoDB.
+import { z } from 'zod';
+import { ipVersion, parseCidr } from './ip';
+import type { EventPair } from './model';
+
+/** Largest message body accepted (SQS allows 256 KiB; Voiso events are a few hundred bytes). */
+export const MAX_BODY_BYTES = 64 * 1024;
+/** Envelope fields and known params: call center and user names, e-mails, groups. */
+export const MAX_FIELD_LENGTH = 256;
+/** Any other string inside params. */
+export const MAX_EXTRA_STRING_LENGTH = 4096;
+/** Nesting depth of extra params (DynamoDB allows 32; nothing legitimate comes close). */
+export const MAX_PARAMS_DEPTH = 16;
+
+const text = z
+  .string({ error: 'expected a non-empty string' })
+  .min(1, 'expected a non-empty string')
+  .max(MAX_FIELD_LENGTH, `longer than ${MAX_FIELD_LENGTH} characters`);
+
+const count = z.union(
+  [
+    z.number().int().nonnegative().max(Number.MAX_SAFE_INTEGER),
+    // Voiso's examples send the count as a string ("4"); it is stored as a number.
+    z
+      .string()
+      .regex(/^[0-9]{1,15}$/)
+      .transform(Number),
+  ],
+  { error: 'expected a non-negative integer' },
+);
+
+const ip = z
+  .string({ error: 'expected an IPv4 or IPv6 address' })
+  .refine((value) => ipVersion(value) !== undefined, 'expected an IPv4 or IPv6 address');
+
+const cidr = z
+  .string({ error: 'expected an IP address or CIDR range' })
+  .refine((value) => parseCidr(value) !== undefined, 'expected an IP address or CIDR range');
+
+const user = { user: text, access_group: text };
+const actor = { who: text };
+
+/** Params schema of each documented pair; `.loose()` keeps undocumented extra params. */
+export const PAIR_PARAMS = {
+  'app_login/incorrect_password': z.object({ ...user, count }).loose(),
+  'app_login/deleted_user': z.object(user).loose(),
+  'app_login/successful_login': z.object(user).loose(),
+  'app_login/unauthorized_ip': z.object({ ...user, ip }).loose(),
+  'app_login/ip_changed': z.object({ ...user, from: ip, to: ip }).loose(),
+  'user/user_added': z.object({ ...actor, ...user }).loose(),
+  'user/user_deleted': z.object({ ...actor, ...user }).loose(),
+  'user/password_changed': z.object({ ...actor, ...user }).loose(),
+  'user/privileges_updated': z.object({ ...actor, user: text, from: text, to: text }).loose(),
+  'allowed_ip/ip_added': z.object({ ...actor, access_group: text, ip: cidr }).loose(),
+  'allowed_ip/ip_removed': z.object({ ...actor, access_group: text, ip: cidr }).loose(),
+  'allowed_ip/ip_changed': z.object({ ...actor, access_group: text, from: cidr, to: cidr }).loose(),
+} as const satisfies Record<EventPair, z.ZodType>;
+
+export type KnownPair = keyof typeof PAIR_PARAMS;
+export const KNOWN_PAIRS = Object.keys(PAIR_PARAMS) as KnownPair[];
+export const isKnownPair = (pair: string): pair is KnownPair => Object.hasOwn(PAIR_PARAMS, pair);
+
+export const envelopeSchema = z.object({
+  timestamp: z
+    .string({ error: 'expected an ISO-8601 string' })
+    .max(64, 'longer than 64 characters'),
+  type: text,
+  event: text,
+  callcenter: text,
+  params: z.record(z.string(), z.unknown(), { error: 'expected an object' }),
+});
+
+// DynamoDB numbers: 38 significant digits, magnitude 1E-130 .. 9.99E+125.
+const storableNumber = (n: number): boolean =>
+  Number.isFinite(n) && (n === 0 || (Math.abs(n) < 1e125 && Math.abs(n) > 1e-129));
+
+/**
+ * Finds the first value inside params that DynamoDB could not store, or that is too large.
+ * Returns a reason (with its path) or undefined.
+ */
+export function unstorableParam(value: unknown, path: string, depth = 0): string | undefined {
+  if (depth > MAX_PARAMS_DEPTH) return `${path}: nested deeper than ${MAX_PARAMS_DEPTH} levels`;
+  if (typeof value === 'string') {
+    return value.length > MAX_EXTRA_STRING_LENGTH
+      ? `${path}: longer than ${MAX_EXTRA_STRING_LENGTH} characters`
+      : undefined;
+  }
+  if (typeof value === 'number') {
+    return storableNumber(value) ? undefined : `${path}: number out of range`;
+  }
+  if (Array.isArray(value)) {
+    for (const [index, item] of value.entries()) {
+      const reason = unstorableParam(item, `${path}[${index}]`, depth + 1);
+      if (reason) return reason;
+    }
+    return undefined;
+  }
+  if (value !== null && typeof value === 'object') {
+    for (const [key, item] of Object.entries(value)) {
+      if (key.length === 0) return `${path}: empty property name`;
+      if (key.length > MAX_FIELD_LENGTH) return `${path}: property name too long`;
+      const reason = unstorableParam(item, `${path}.${key}`, depth + 1);
+      if (reason) return reason;
+    }
+  }
+  return undefined;
+}

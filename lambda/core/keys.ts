@@ -1,0 +1,51 @@
+// Table keys built so that no two different values can produce the same key: `#` separates
+// key parts, so it is escaped inside values (and `%`, the escape character, first).
+import { createHash } from 'node:crypto';
+
+/** Escapes `%` as `%25`, then `#` as `%23`: injective, and free of the `#` separator. */
+export const encodeKeyPart = (value: string): string =>
+  value.replaceAll('%', '%25').replaceAll('#', '%23');
+
+export const decodeKeyPart = (value: string): string =>
+  value.replaceAll('%23', '#').replaceAll('%25', '%');
+
+export const callcenterKey = (callcenter: string): string => `CC#${encodeKeyPart(callcenter)}`;
+export const userKey = (user: string): string => `USER#${encodeKeyPart(user)}`;
+export const pairKey = (type: string, event: string): string =>
+  `PAIR#${encodeKeyPart(type)}#${encodeKeyPart(event)}`;
+export const severityKey = (severity: string): string => `SEV#${severity}`;
+/** Normalised time first so the sort key orders by time; the id separates equal times. */
+export const eventSortKey = (time: string, eventId: string): string => `${time}#${eventId}`;
+export const quarantineKey = (sentTime: string): string => `QUARANTINE#${sentTime.slice(0, 7)}`;
+
+/** JSON with object keys sorted at every depth, so equal content gives equal text. */
+export function canonicalJson(value: unknown): string {
+  if (Array.isArray(value)) return `[${value.map(canonicalJson).join(',')}]`;
+  if (value !== null && typeof value === 'object') {
+    const entries = Object.entries(value as Record<string, unknown>)
+      .filter(([, v]) => v !== undefined)
+      .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+    return `{${entries.map(([k, v]) => `${JSON.stringify(k)}:${canonicalJson(v)}`).join(',')}}`;
+  }
+  return JSON.stringify(value) ?? 'null';
+}
+
+/**
+ * The event id: sha256 over the canonical JSON of the normalised content, first 16 bytes in
+ * base64url (22 characters, 128 bits). Same event re-sent = same id = same key, which is what
+ * makes storage idempotent. The normalised time (not the original string) and the validated
+ * params (count as a number) are hashed, so `"4"` and `4`, `Z` and `+00:00` are one event.
+ */
+export function eventId(
+  time: string,
+  type: string,
+  event: string,
+  callcenter: string,
+  params: Readonly<Record<string, unknown>>,
+): string {
+  return createHash('sha256')
+    .update(canonicalJson([time, type, event, callcenter, params]))
+    .digest()
+    .subarray(0, 16)
+    .toString('base64url');
+}

@@ -1,0 +1,107 @@
+// One SQS message body -> a normalised, classified event, or a malformed verdict with a reason
+// a person can act on. Never throws: every string has an answer.
+import type { z } from 'zod';
+import type { DetectionConfig } from './detection-config';
+import {
+  envelopeSchema,
+  isKnownPair,
+  MAX_BODY_BYTES,
+  PAIR_PARAMS,
+  unstorableParam,
+} from './event-schema';
+import { eventId } from './keys';
+import type { Classification, EventPair, NormalisedEvent, SecurityEvent } from './model';
+import { classify } from './severity';
+import { normaliseTimestamp, TimestampError } from './timestamp';
+
+export type MessageVerdict =
+  | {
+      readonly kind: 'event';
+      readonly normalised: NormalisedEvent;
+      readonly classification: Classification;
+    }
+  | { readonly kind: 'malformed'; readonly reason: string };
+
+const malformed = (reason: string): MessageVerdict => ({ kind: 'malformed', reason });
+
+/** A short, single-line rendering of an offending value for a reason text. */
+function describe(value: unknown): string {
+  if (value === undefined) return 'nothing';
+  let text: string;
+  try {
+    text = JSON.stringify(value) ?? String(value);
+  } catch {
+    text = String(value);
+  }
+  return text.length > 40 ? `${text.slice(0, 37)}...` : text;
+}
+
+function valueAt(root: unknown, path: readonly PropertyKey[]): unknown {
+  let current = root;
+  for (const key of path) {
+    if (current === null || typeof current !== 'object') return undefined;
+    current = (current as Record<PropertyKey, unknown>)[key];
+  }
+  return current;
+}
+
+function issueReason(error: z.ZodError, input: unknown, prefix: readonly string[]): string {
+  const issue = error.issues[0];
+  if (!issue) return 'invalid';
+  const path = [...prefix, ...issue.path.map(String)];
+  const value = valueAt(input, issue.path);
+  const got = value === undefined ? 'missing' : `got ${describe(value)}`;
+  return `${path.join('.') || 'message'}: ${issue.message}, ${got}`;
+}
+
+/** Classifies a raw SQS message body. */
+export function classifyMessage(body: string, config: DetectionConfig): MessageVerdict {
+  const bytes = Buffer.byteLength(body, 'utf8');
+  if (bytes > MAX_BODY_BYTES) {
+    return malformed(`message: ${bytes} bytes, larger than the ${MAX_BODY_BYTES}-byte limit`);
+  }
+  let json: unknown;
+  try {
+    json = JSON.parse(body);
+  } catch {
+    return malformed('message: not valid JSON');
+  }
+  if (json === null || typeof json !== 'object' || Array.isArray(json)) {
+    return malformed(
+      `message: expected a JSON object, got ${json === null ? 'null' : Array.isArray(json) ? 'an array' : typeof json}`,
+    );
+  }
+  const envelope = envelopeSchema.safeParse(json);
+  if (!envelope.success) return malformed(issueReason(envelope.error, json, []));
+  const { timestamp, type, event, callcenter } = envelope.data;
+  let time: string;
+  try {
+    time = normaliseTimestamp(timestamp);
+  } catch (error) {
+    if (!(error instanceof TimestampError)) throw error;
+    return malformed(`timestamp: ${error.message}, got ${describe(timestamp)}`);
+  }
+  const pair: EventPair = `${type}/${event}`;
+  const recognised = isKnownPair(pair);
+  let params: Record<string, unknown> = envelope.data.params;
+  if (isKnownPair(pair)) {
+    const parsed = PAIR_PARAMS[pair].safeParse(params);
+    if (!parsed.success) return malformed(issueReason(parsed.error, params, ['params']));
+    params = parsed.data;
+  }
+  const unstorable = unstorableParam(params, 'params');
+  if (unstorable) return malformed(unstorable);
+  const securityEvent: SecurityEvent = { timestamp, type, event, callcenter, params };
+  const normalised: NormalisedEvent = {
+    event: securityEvent,
+    pair,
+    recognised,
+    time,
+    id: eventId(time, type, event, callcenter, params),
+  };
+  return {
+    kind: 'event',
+    normalised,
+    classification: classify(securityEvent, pair, recognised, config),
+  };
+}

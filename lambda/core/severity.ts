@@ -1,0 +1,266 @@
+// The default severity table of SPEC.md, as data. Each rule belongs to one (type, event) pair;
+// a pair's severity is the worst of its rules that fire. A rule sees the event and a context
+// that is empty today and can later carry history (e.g. "5th failure in a minute") without
+// changing the rule shape.
+import type { DetectionConfig, Suppression } from './detection-config';
+import { parseCidr, rangeContains } from './ip';
+import {
+  type Classification,
+  type EventPair,
+  type SecurityEvent,
+  type Severity,
+  severityRank,
+} from './model';
+
+/** What a rule may know beyond the event itself. Reserved for multi-event rules. */
+export type RuleContext = Readonly<Record<string, never>>;
+
+export interface SeverityRule {
+  readonly id: string;
+  readonly pair: EventPair;
+  readonly severity: Severity;
+  readonly description: string;
+  /** Absent: the pair's base rule, always fires. */
+  readonly when?: (event: SecurityEvent, context: RuleContext) => boolean;
+}
+
+/** Rule id used for (type, event) pairs Voiso has not documented. */
+export const UNRECOGNISED_RULE = 'unrecognised-event';
+/**
+ * An unknown pair is a security event nobody has triaged yet: `medium` puts it in front of a
+ * person who looks at stored events without paging anyone (below the default `high` threshold).
+ */
+export const UNRECOGNISED_SEVERITY: Severity = 'medium';
+
+const str = (event: SecurityEvent, name: string): string | undefined => {
+  const value = event.params[name];
+  return typeof value === 'string' ? value : undefined;
+};
+const same = (a: string | undefined, b: string | undefined): boolean =>
+  a !== undefined && b !== undefined && a.trim().toLowerCase() === b.trim().toLowerCase();
+const isAdmin = (group: string | undefined): boolean => same(group, 'admin');
+const adminGroup = (event: SecurityEvent): boolean => isAdmin(str(event, 'access_group'));
+const byOther = (event: SecurityEvent): boolean =>
+  str(event, 'who') !== undefined && !same(str(event, 'who'), str(event, 'user'));
+
+/** Wider than /16 (IPv4) or /48 (IPv6): a large share of the internet is being allowed in. */
+export const isWideRange = (value: string | undefined): boolean => {
+  const range = value === undefined ? undefined : parseCidr(value);
+  if (range === undefined) return false;
+  return range.prefix < (range.version === 4 ? 16 : 48);
+};
+
+export const DEFAULT_RULES: readonly SeverityRule[] = [
+  // app_login
+  {
+    id: 'incorrect-password',
+    pair: 'app_login/incorrect_password',
+    severity: 'high',
+    description: 'Repeated failed logins',
+  },
+  {
+    id: 'incorrect-password-burst',
+    pair: 'app_login/incorrect_password',
+    severity: 'critical',
+    description: '10 or more failed logins',
+    when: (e) => typeof e.params.count === 'number' && e.params.count >= 10,
+  },
+  {
+    id: 'incorrect-password-admin',
+    pair: 'app_login/incorrect_password',
+    severity: 'critical',
+    description: 'Failed logins on an admin account',
+    when: adminGroup,
+  },
+  {
+    id: 'deleted-user-login',
+    pair: 'app_login/deleted_user',
+    severity: 'high',
+    description: 'Login attempt by a deleted user',
+  },
+  {
+    id: 'successful-login',
+    pair: 'app_login/successful_login',
+    severity: 'info',
+    description: 'Successful login',
+  },
+  {
+    id: 'unauthorized-ip',
+    pair: 'app_login/unauthorized_ip',
+    severity: 'high',
+    description: 'Login from an unauthorized IP',
+  },
+  {
+    id: 'unauthorized-ip-admin',
+    pair: 'app_login/unauthorized_ip',
+    severity: 'critical',
+    description: 'Admin login from an unauthorized IP',
+    when: adminGroup,
+  },
+  {
+    id: 'login-ip-changed',
+    pair: 'app_login/ip_changed',
+    severity: 'medium',
+    description: 'Source IP changed',
+  },
+  {
+    id: 'login-ip-changed-admin',
+    pair: 'app_login/ip_changed',
+    severity: 'high',
+    description: "An admin's source IP changed",
+    when: adminGroup,
+  },
+  // user
+  { id: 'user-added', pair: 'user/user_added', severity: 'medium', description: 'User added' },
+  {
+    id: 'admin-added',
+    pair: 'user/user_added',
+    severity: 'high',
+    description: 'Admin user added',
+    when: adminGroup,
+  },
+  {
+    id: 'user-deleted',
+    pair: 'user/user_deleted',
+    severity: 'medium',
+    description: 'User deleted',
+  },
+  {
+    id: 'admin-deleted',
+    pair: 'user/user_deleted',
+    severity: 'high',
+    description: 'Admin user deleted',
+    when: adminGroup,
+  },
+  {
+    id: 'password-changed',
+    pair: 'user/password_changed',
+    severity: 'low',
+    description: 'Password changed',
+  },
+  {
+    id: 'password-changed-by-other',
+    pair: 'user/password_changed',
+    severity: 'medium',
+    description: 'Password changed by someone else',
+    when: byOther,
+  },
+  {
+    id: 'admin-password-changed-by-other',
+    pair: 'user/password_changed',
+    severity: 'high',
+    description: "An admin's password changed by someone else",
+    when: (e) => byOther(e) && adminGroup(e),
+  },
+  {
+    id: 'privileges-updated',
+    pair: 'user/privileges_updated',
+    severity: 'high',
+    description: 'Privileges changed',
+  },
+  {
+    id: 'admin-granted',
+    pair: 'user/privileges_updated',
+    severity: 'critical',
+    description: 'Admin privileges granted',
+    when: (e) => isAdmin(str(e, 'to')),
+  },
+  // allowed_ip
+  {
+    id: 'allowlist-ip-added',
+    pair: 'allowed_ip/ip_added',
+    severity: 'high',
+    description: 'IP range authorized',
+  },
+  {
+    id: 'wide-allowlist-range',
+    pair: 'allowed_ip/ip_added',
+    severity: 'critical',
+    description: 'Range wider than /16 or /48 authorized',
+    when: (e) => isWideRange(str(e, 'ip')),
+  },
+  {
+    id: 'allowlist-ip-removed',
+    pair: 'allowed_ip/ip_removed',
+    severity: 'medium',
+    description: 'IP range unauthorized',
+  },
+  {
+    id: 'allowlist-ip-changed',
+    pair: 'allowed_ip/ip_changed',
+    severity: 'high',
+    description: 'Authorized range changed',
+  },
+  {
+    id: 'wide-allowlist-range-changed',
+    pair: 'allowed_ip/ip_changed',
+    severity: 'critical',
+    description: 'Authorized range changed to wider than /16 or /48',
+    when: (e) => isWideRange(str(e, 'to')),
+  },
+];
+
+const EMPTY_CONTEXT: RuleContext = {};
+
+/** Fired rules, most severe first (table order among equals). */
+export function evaluateRules(
+  event: SecurityEvent,
+  pair: EventPair,
+  recognised: boolean,
+  config: DetectionConfig,
+  rules: readonly SeverityRule[] = DEFAULT_RULES,
+  context: RuleContext = EMPTY_CONTEXT,
+): { severity: Severity; rules: string[] } {
+  const override = Object.hasOwn(config.severityOverrides, pair)
+    ? config.severityOverrides[pair]
+    : undefined;
+  // An override replaces the pair's whole rule set: the deployment has decided this pair's worth.
+  if (override !== undefined) return { severity: override, rules: [`override:${pair}`] };
+  if (!recognised) return { severity: UNRECOGNISED_SEVERITY, rules: [UNRECOGNISED_RULE] };
+  const fired = rules
+    .filter((rule) => rule.pair === pair && (rule.when === undefined || rule.when(event, context)))
+    .map((rule, index) => ({ rule, index }))
+    .sort(
+      (a, b) => severityRank(b.rule.severity) - severityRank(a.rule.severity) || a.index - b.index,
+    )
+    .map(({ rule }) => rule);
+  const worst = fired[0];
+  if (worst === undefined) return { severity: UNRECOGNISED_SEVERITY, rules: [UNRECOGNISED_RULE] };
+  return { severity: worst.severity, rules: fired.map((rule) => rule.id) };
+}
+
+const IP_PARAMS = ['ip', 'from', 'to'] as const;
+
+/** True when every field the suppression names matches the event. */
+export function suppressionMatches(s: Suppression, event: SecurityEvent, pair: EventPair): boolean {
+  if (s.callcenter !== undefined && s.callcenter !== event.callcenter) return false;
+  // E-mail addresses are case-insensitive in practice; Voiso's casing may vary between events.
+  if (s.user !== undefined && !same(s.user, str(event, 'user'))) return false;
+  if (s.actor !== undefined && !same(s.actor, str(event, 'who'))) return false;
+  if (s.pair !== undefined && s.pair !== pair) return false;
+  if (s.ipRange !== undefined) {
+    const range = parseCidr(s.ipRange);
+    const inside = IP_PARAMS.some((name) => {
+      const value = str(event, name);
+      return range !== undefined && value !== undefined && rangeContains(range, value);
+    });
+    if (!inside) return false;
+  }
+  return true;
+}
+
+/** Severity, fired rules, and whether to alert (threshold, then suppressions). */
+export function classify(
+  event: SecurityEvent,
+  pair: EventPair,
+  recognised: boolean,
+  config: DetectionConfig,
+): Classification {
+  const { severity, rules } = evaluateRules(event, pair, recognised, config);
+  if (severityRank(severity) < severityRank(config.alertThreshold)) {
+    return { severity, rules, alert: false };
+  }
+  const suppression = config.suppressions.find((s) => suppressionMatches(s, event, pair));
+  if (suppression) return { severity, rules, alert: false, suppressedBy: suppression.id };
+  return { severity, rules, alert: true };
+}
