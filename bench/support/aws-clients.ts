@@ -1,0 +1,228 @@
+// SDK clients for measuring the real adapters without AWS: a request counter, an in-memory
+// DynamoDB and SNS answering at the SDK's middleware level, and the hook the fault injector uses.
+// Working at the client keeps the production adapters (DynamoDbEventStore, SnsAlertPublisher)
+// and their retry logic in the measured path.
+import type { AttributeValue } from '@aws-sdk/client-dynamodb';
+import type { MiddlewareStack } from '@smithy/types';
+import { TABLE_KEYS } from '../../lambda/adapters/table-schema';
+
+/** Any SDK v3 client: only its middleware stack is touched. */
+export interface SdkClient {
+  readonly middlewareStack: unknown;
+}
+
+/** The rest of the stack below an interceptor: the next interceptor, the fake or the network. */
+export type Proceed = (input: Record<string, unknown>) => Promise<Record<string, unknown>>;
+
+/**
+ * Sees every command once (above the SDK's own retries) and answers it: by calling `proceed`,
+ * possibly with another input or after throwing, or on its own (a fake backend).
+ */
+export type CommandInterceptor = (
+  commandName: string,
+  input: Record<string, unknown>,
+  proceed: Proceed,
+) => Promise<Record<string, unknown>>;
+
+/**
+ * Where an interceptor sits, nearest the caller first: counters see every command the adapter
+ * sends, faults are injected below them, and a fake backend answers last.
+ */
+export type Layer = 'counter' | 'fault' | 'backend';
+const PRIORITY = { counter: 'high', fault: 'normal', backend: 'low' } as const;
+
+/** Adds an interceptor to the client's middleware stack, in the initialize step. */
+export function intercept(
+  client: SdkClient,
+  name: string,
+  layer: Layer,
+  interceptor: CommandInterceptor,
+): void {
+  const stack = client.middlewareStack as MiddlewareStack<object, object>;
+  stack.add(
+    (next, context) => async (args) => {
+      const commandName = String(context.commandName ?? 'Unknown').replace(/Command$/, '');
+      const output = await interceptor(
+        commandName,
+        args.input as Record<string, unknown>,
+        async (input) => {
+          const result = await next({ ...args, input });
+          return result.output as Record<string, unknown>;
+        },
+      );
+      return { output: { $metadata: { httpStatusCode: 200 }, ...output }, response: {} };
+    },
+    { step: 'initialize', name, priority: PRIORITY[layer], override: true },
+  );
+}
+
+/** Counts commands per name; a command the SDK retries counts once (as it is billed once or more). */
+export class RequestCounter {
+  readonly counts = new Map<string, number>();
+
+  attach(client: SdkClient, name = 'benchRequestCounter'): this {
+    intercept(client, name, 'counter', async (commandName, input, proceed) => {
+      this.counts.set(commandName, (this.counts.get(commandName) ?? 0) + 1);
+      return proceed(input);
+    });
+    return this;
+  }
+
+  get(commandName: string): number {
+    return this.counts.get(commandName) ?? 0;
+  }
+
+  total(): number {
+    return [...this.counts.values()].reduce((sum, n) => sum + n, 0);
+  }
+
+  reset(): void {
+    this.counts.clear();
+  }
+}
+
+type Item = Record<string, AttributeValue>;
+
+const keyOf = (item: Item): string =>
+  `${item[TABLE_KEYS.partition]?.S ?? ''}\u0000${item[TABLE_KEYS.sort]?.S ?? ''}`;
+
+/**
+ * A DynamoDB table in memory, answering the item-level commands the adapters use. Anything else
+ * throws, so an adapter change that needs a new command is noticed instead of faked wrongly.
+ */
+export class InMemoryDynamoDb {
+  readonly items = new Map<string, Item>();
+
+  attach(client: SdkClient): this {
+    intercept(client, 'benchInMemoryDynamoDb', 'backend', async (command, input) =>
+      this.answer(command, input),
+    );
+    return this;
+  }
+
+  private answer(command: string, input: Record<string, unknown>): Record<string, unknown> {
+    switch (command) {
+      case 'BatchGetItem': {
+        const requests = input.RequestItems as Record<string, { Keys: Item[] }>;
+        const Responses: Record<string, Item[]> = {};
+        for (const [table, request] of Object.entries(requests)) {
+          Responses[table] = request.Keys.map((key) => this.items.get(keyOf(key))).filter(
+            (item): item is Item => item !== undefined,
+          );
+        }
+        return { Responses, UnprocessedKeys: {} };
+      }
+      case 'BatchWriteItem': {
+        const requests = input.RequestItems as Record<
+          string,
+          { PutRequest?: { Item: Item }; DeleteRequest?: { Key: Item } }[]
+        >;
+        for (const writes of Object.values(requests)) {
+          for (const write of writes) {
+            if (write.PutRequest)
+              this.items.set(keyOf(write.PutRequest.Item), write.PutRequest.Item);
+            if (write.DeleteRequest) this.items.delete(keyOf(write.DeleteRequest.Key));
+          }
+        }
+        return { UnprocessedItems: {} };
+      }
+      case 'GetItem': {
+        const item = this.items.get(keyOf(input.Key as Item));
+        return item === undefined ? {} : { Item: item };
+      }
+      case 'PutItem': {
+        const item = input.Item as Item;
+        const key = keyOf(item);
+        const condition = String(input.ConditionExpression ?? '');
+        if (/attribute_not_exists/.test(condition) && this.items.has(key)) {
+          throw conditionalCheckFailed();
+        }
+        this.items.set(key, item);
+        return {};
+      }
+      default:
+        throw new Error(`InMemoryDynamoDb does not answer ${command}`);
+    }
+  }
+}
+
+function conditionalCheckFailed(): Error {
+  // Required lazily so this module stays cheap to load for the SNS-only users.
+  const { ConditionalCheckFailedException } =
+    require('@aws-sdk/client-dynamodb') as typeof import('@aws-sdk/client-dynamodb');
+  return new ConditionalCheckFailedException({
+    message: 'The conditional request failed',
+    $metadata: { httpStatusCode: 400 },
+  });
+}
+
+/** One message SNS accepted. */
+export interface PublishedMessage {
+  readonly topicArn: string;
+  readonly id?: string;
+  readonly subject?: string;
+  readonly message: string;
+  readonly attributes: Record<string, string>;
+}
+
+interface SnsEntry {
+  Id?: string;
+  Subject?: string;
+  Message: string;
+  MessageAttributes?: Record<string, { StringValue?: string }>;
+}
+
+const attributesOf = (entry: SnsEntry): Record<string, string> =>
+  Object.fromEntries(
+    Object.entries(entry.MessageAttributes ?? {}).map(([k, v]) => [k, v.StringValue ?? '']),
+  );
+
+/** SNS that accepts every Publish / PublishBatch and keeps what it accepted. */
+export class InMemorySns {
+  readonly published: PublishedMessage[] = [];
+  private sequence = 0;
+
+  attach(client: SdkClient): this {
+    intercept(client, 'benchInMemorySns', 'backend', async (command, input) =>
+      this.answer(command, input),
+    );
+    return this;
+  }
+
+  private answer(command: string, input: Record<string, unknown>): Record<string, unknown> {
+    const topicArn = String(input.TopicArn);
+    switch (command) {
+      case 'Publish': {
+        const entry = input as unknown as SnsEntry;
+        this.published.push({
+          topicArn,
+          subject: entry.Subject,
+          message: entry.Message,
+          attributes: attributesOf(entry),
+        });
+        return { MessageId: `msg-${++this.sequence}` };
+      }
+      case 'PublishBatch': {
+        const entries = input.PublishBatchRequestEntries as SnsEntry[];
+        for (const entry of entries) {
+          this.published.push({
+            topicArn,
+            id: entry.Id,
+            subject: entry.Subject,
+            message: entry.Message,
+            attributes: attributesOf(entry),
+          });
+        }
+        return {
+          Successful: entries.map((entry) => ({
+            Id: entry.Id,
+            MessageId: `msg-${++this.sequence}`,
+          })),
+          Failed: [],
+        };
+      }
+      default:
+        throw new Error(`InMemorySns does not answer ${command}`);
+    }
+  }
+}
