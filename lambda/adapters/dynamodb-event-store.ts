@@ -1,0 +1,132 @@
+// The EventStore on DynamoDB: BatchGetItem (100 keys) for existence, BatchWriteItem (25 items)
+// for puts. Unprocessed keys/items and transient errors are retried with full-jitter backoff
+// until the caller's deadline; whatever is left is reported, never thrown.
+import {
+  BatchGetItemCommand,
+  type BatchGetItemCommandOutput,
+  BatchWriteItemCommand,
+  type DynamoDBClient,
+  type KeysAndAttributes,
+  type WriteRequest,
+} from '@aws-sdk/client-dynamodb';
+import { marshall, unmarshall } from '@aws-sdk/util-dynamodb';
+import type { EventItem, ItemKey, StoredItem } from '../core/items';
+import type { EventStore, LookupOutcome, StoreCallOptions, WriteOutcome } from '../ingest/ports';
+import { PermanentStoreError, toStoreError } from './aws-errors';
+import { type BackoffOptions, backoff, DEFAULT_BACKOFF } from './backoff';
+
+export const MAX_GET_BATCH = 100;
+export const MAX_WRITE_BATCH = 25;
+
+export interface DynamoDbEventStoreOptions {
+  readonly client: DynamoDBClient;
+  readonly tableName: string;
+  readonly backoff?: Partial<BackoffOptions>;
+  /** Told about every error given up on or retried (the handler logs it). */
+  readonly onError?: (error: Error, operation: 'lookup' | 'write') => void;
+}
+
+const chunk = <T>(items: readonly T[], size: number): T[][] => {
+  const chunks: T[][] = [];
+  for (let i = 0; i < items.length; i += size) chunks.push(items.slice(i, i + size));
+  return chunks;
+};
+
+const keyOf = (record: Record<string, unknown>): ItemKey => ({
+  pk: String(record.pk),
+  sk: String(record.sk),
+});
+
+export class DynamoDbEventStore implements EventStore {
+  private readonly client: DynamoDBClient;
+  private readonly tableName: string;
+  private readonly backoffOptions: BackoffOptions;
+  private readonly onError: (error: Error, operation: 'lookup' | 'write') => void;
+
+  constructor(options: DynamoDbEventStoreOptions) {
+    this.client = options.client;
+    this.tableName = options.tableName;
+    this.backoffOptions = { ...DEFAULT_BACKOFF, ...options.backoff };
+    this.onError = options.onError ?? (() => undefined);
+  }
+
+  async lookup(keys: readonly ItemKey[], options: StoreCallOptions): Promise<LookupOutcome> {
+    const results = await Promise.all(
+      chunk(keys, MAX_GET_BATCH).map((part) => this.lookupChunk(part, options)),
+    );
+    return {
+      existing: results.flatMap((r) => r.existing),
+      unknown: results.flatMap((r) => r.unknown),
+    };
+  }
+
+  async write(items: readonly StoredItem[], options: StoreCallOptions): Promise<WriteOutcome> {
+    const results = await Promise.all(
+      chunk(items, MAX_WRITE_BATCH).map((part) => this.writeChunk(part, options)),
+    );
+    return {
+      unwritten: results.flatMap((r) => r.unwritten),
+      retries: results.reduce((sum, r) => sum + r.retries, 0),
+    };
+  }
+
+  private async lookupChunk(
+    keys: readonly ItemKey[],
+    options: StoreCallOptions,
+  ): Promise<LookupOutcome> {
+    const existing: EventItem[] = [];
+    let pending: KeysAndAttributes | undefined = {
+      Keys: keys.map((key) => marshall({ pk: key.pk, sk: key.sk })),
+      // A write acknowledged by an earlier delivery must be seen, or it would be written twice.
+      ConsistentRead: true,
+    };
+    for (let attempt = 0; pending?.Keys?.length; attempt++) {
+      try {
+        const response: BatchGetItemCommandOutput = await this.client.send(
+          new BatchGetItemCommand({ RequestItems: { [this.tableName]: pending } }),
+        );
+        for (const raw of response.Responses?.[this.tableName] ?? []) {
+          existing.push(unmarshall(raw) as EventItem);
+        }
+        pending = response.UnprocessedKeys?.[this.tableName];
+      } catch (error) {
+        const storeError = toStoreError(error);
+        this.onError(storeError, 'lookup');
+        if (storeError instanceof PermanentStoreError) break;
+      }
+      if (!pending?.Keys?.length) break;
+      if (!(await backoff(attempt, options.deadline, this.backoffOptions))) break;
+    }
+    const unknown = (pending?.Keys ?? []).map((raw) => keyOf(unmarshall(raw)));
+    return { existing, unknown };
+  }
+
+  private async writeChunk(
+    items: readonly StoredItem[],
+    options: StoreCallOptions,
+  ): Promise<WriteOutcome> {
+    let pending: WriteRequest[] = items.map((item) => ({
+      PutRequest: { Item: marshall(item, { removeUndefinedValues: true }) },
+    }));
+    let retries = 0;
+    for (let attempt = 0; pending.length > 0; attempt++) {
+      try {
+        const response = await this.client.send(
+          new BatchWriteItemCommand({ RequestItems: { [this.tableName]: pending } }),
+        );
+        pending = response.UnprocessedItems?.[this.tableName] ?? [];
+      } catch (error) {
+        const storeError = toStoreError(error);
+        this.onError(storeError, 'write');
+        if (storeError instanceof PermanentStoreError) break;
+      }
+      if (pending.length === 0) break;
+      if (!(await backoff(attempt, options.deadline, this.backoffOptions))) break;
+      retries++;
+    }
+    const unwritten = pending.flatMap((request) =>
+      request.PutRequest?.Item ? [keyOf(unmarshall(request.PutRequest.Item))] : [],
+    );
+    return { unwritten, retries };
+  }
+}

@@ -1,0 +1,39 @@
+// The deployed Lambda entry: real clients, logger and metrics built once per container; the
+// configuration is checked at cold start so a broken deployment fails before touching events.
+import { Logger } from '@aws-lambda-powertools/logger';
+import { Metrics } from '@aws-lambda-powertools/metrics';
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { SNSClient } from '@aws-sdk/client-sns';
+import { DynamoDbEventStore } from '../adapters/dynamodb-event-store';
+import { SnsAlertPublisher } from '../adapters/sns-alert-publisher';
+import { maskEmails } from '../core/alert-format';
+import { loadIngestConfig } from './config';
+import { createHandler } from './create-handler';
+
+const config = loadIngestConfig(process.env);
+const logger = new Logger();
+const metrics = new Metrics({ namespace: process.env.POWERTOOLS_METRICS_NAMESPACE ?? 'VoisoSec' });
+
+export const handler = createHandler({
+  store: new DynamoDbEventStore({
+    client: new DynamoDBClient({}),
+    tableName: config.eventsTableName,
+    onError: (error, operation) =>
+      logger.warn('DynamoDB call failed', {
+        operation,
+        error: maskEmails(`${error.name}: ${error.message}`),
+      }),
+  }),
+  alerts: new SnsAlertPublisher({
+    client: new SNSClient({}),
+    topics: { alerts: config.alertsTopicArn, critical: config.criticalTopicArn },
+    onError: (error, topic) =>
+      logger.warn('SNS publish failed', {
+        topic,
+        error: maskEmails(`${error.name}: ${error.message}`),
+      }),
+  }),
+  config,
+  logger,
+  metrics,
+});
