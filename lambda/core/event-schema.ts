@@ -19,16 +19,17 @@ const text = z
   .min(1, 'expected a non-empty string')
   .max(MAX_FIELD_LENGTH, `longer than ${MAX_FIELD_LENGTH} characters`);
 
+const COUNT_ERROR = 'expected a non-negative integer';
 const count = z.union(
   [
-    z.number().int().nonnegative().max(Number.MAX_SAFE_INTEGER),
+    z.number().int(COUNT_ERROR).nonnegative(COUNT_ERROR).max(Number.MAX_SAFE_INTEGER, COUNT_ERROR),
     // Voiso's examples send the count as a string ("4"); it is stored as a number.
     z
       .string()
       .regex(/^[0-9]{1,15}$/)
       .transform(Number),
   ],
-  { error: 'expected a non-negative integer' },
+  { error: COUNT_ERROR },
 );
 
 const ip = z

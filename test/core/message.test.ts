@@ -1,0 +1,170 @@
+import { DEFAULT_DETECTION_CONFIG } from '../../lambda/core/detection-config';
+import { classifyMessage } from '../../lambda/core/message';
+import { DOCUMENTED_PAIRS, voisoEvent } from '../support/factories';
+
+const classifyJson = (value: unknown) =>
+  classifyMessage(JSON.stringify(value), DEFAULT_DETECTION_CONFIG);
+
+describe('classifyMessage', () => {
+  it.each(DOCUMENTED_PAIRS)('accepts the documented %s event as recognised', (pair) => {
+    // Act
+    const verdict = classifyJson(voisoEvent(pair));
+    // Assert
+    expect(verdict.kind).toBe('event');
+    if (verdict.kind !== 'event') return;
+    expect(verdict.normalised.recognised).toBe(true);
+    expect(verdict.normalised.pair).toBe(pair);
+    expect(verdict.normalised.time).toBe('2020-10-10T10:11:12.120000000Z');
+  });
+
+  it('stores count as a number and keeps extra params', () => {
+    // Act
+    const verdict = classifyJson(
+      voisoEvent('app_login/incorrect_password', { params: { count: '12', extra: { a: 1 } } }),
+    );
+    // Assert
+    expect(verdict.kind === 'event' && verdict.normalised.event.params).toEqual({
+      user: 'john@acme.com',
+      access_group: 'supervisor',
+      count: 12,
+      extra: { a: 1 },
+    });
+  });
+
+  it('gives "4" and 4 the same event id', () => {
+    // Act
+    const a = classifyJson(voisoEvent('app_login/incorrect_password', { params: { count: '4' } }));
+    const b = classifyJson(voisoEvent('app_login/incorrect_password', { params: { count: 4 } }));
+    // Assert
+    expect(a.kind === 'event' && b.kind === 'event' && a.normalised.id === b.normalised.id).toBe(
+      true,
+    );
+  });
+
+  it('accepts IPv6 addresses and ranges', () => {
+    // Act
+    const login = classifyJson(
+      voisoEvent('app_login/unauthorized_ip', { params: { ip: '2001:db8::7' } }),
+    );
+    const range = classifyJson(
+      voisoEvent('allowed_ip/ip_added', { params: { ip: '2001:db8::/64' } }),
+    );
+    // Assert
+    expect([login.kind, range.kind]).toEqual(['event', 'event']);
+  });
+
+  it('stores an unknown pair as unrecognised, medium', () => {
+    // Act
+    const verdict = classifyJson(voisoEvent('app_login/sso_login', { params: { user: 'x' } }));
+    // Assert
+    expect(verdict.kind).toBe('event');
+    if (verdict.kind !== 'event') return;
+    expect(verdict.normalised.recognised).toBe(false);
+    expect(verdict.classification).toEqual({
+      severity: 'medium',
+      rules: ['unrecognised-event'],
+      alert: false,
+    });
+  });
+
+  const withoutParam = (name: string) => {
+    const event = voisoEvent('app_login/incorrect_password');
+    delete event.params[name];
+    return event;
+  };
+
+  it.each<[string, string, RegExp]>([
+    ['not JSON', '{"timestamp":', /^message: not valid JSON$/],
+    ['an array', '[1,2]', /^message: expected a JSON object, got an array$/],
+    ['null', 'null', /got null/],
+    ['a string', '"hello"', /got string/],
+    [
+      'missing type',
+      JSON.stringify({ ...voisoEvent(), type: undefined }),
+      /^type: expected a non-empty string, missing$/,
+    ],
+    [
+      'numeric callcenter',
+      JSON.stringify(voisoEvent('app_login/deleted_user', { callcenter: 5 as unknown as string })),
+      /^callcenter: expected a non-empty string, got 5$/,
+    ],
+    [
+      'empty event',
+      JSON.stringify(voisoEvent('app_login/deleted_user', { event: '' })),
+      /^event: expected a non-empty string, got ""$/,
+    ],
+    [
+      'params an array',
+      JSON.stringify({ ...voisoEvent(), params: [] }),
+      /^params: expected an object/,
+    ],
+    [
+      'bad timestamp',
+      JSON.stringify(voisoEvent('app_login/deleted_user', { timestamp: '2020-02-30T00:00:00Z' })),
+      /^timestamp: day 30 does not exist/,
+    ],
+    [
+      'not a timestamp',
+      JSON.stringify(voisoEvent('app_login/deleted_user', { timestamp: 'now' })),
+      /^timestamp: expected ISO-8601/,
+    ],
+    [
+      'bad count',
+      JSON.stringify(voisoEvent('app_login/incorrect_password', { params: { count: 'abc' } })),
+      /^params\.count: expected a non-negative integer, got "abc"$/,
+    ],
+    [
+      'negative count',
+      JSON.stringify(voisoEvent('app_login/incorrect_password', { params: { count: -1 } })),
+      /^params\.count: expected a non-negative integer, got -1$/,
+    ],
+    [
+      'missing user',
+      JSON.stringify(withoutParam('user')),
+      /^params\.user: expected a non-empty string, missing$/,
+    ],
+    [
+      'bad ip',
+      JSON.stringify(voisoEvent('app_login/unauthorized_ip', { params: { ip: '999.1.1.1' } })),
+      /^params\.ip: expected an IPv4 or IPv6 address, got "999\.1\.1\.1"$/,
+    ],
+    [
+      'cidr where an ip is due',
+      JSON.stringify(voisoEvent('app_login/ip_changed', { params: { to: '8.8.8.8/32' } })),
+      /^params\.to: expected an IPv4 or IPv6 address/,
+    ],
+    [
+      'bad cidr',
+      JSON.stringify(voisoEvent('allowed_ip/ip_added', { params: { ip: '8.8.8.8/40' } })),
+      /^params\.ip: expected an IP address or CIDR range/,
+    ],
+    [
+      'long callcenter',
+      JSON.stringify(voisoEvent('app_login/deleted_user', { callcenter: 'c'.repeat(257) })),
+      /^callcenter: longer than 256 characters/,
+    ],
+    [
+      'long extra param',
+      JSON.stringify(voisoEvent('app_login/deleted_user', { params: { note: 'x'.repeat(5000) } })),
+      /^params\.note: longer than 4096 characters$/,
+    ],
+    [
+      'huge number',
+      JSON.stringify(voisoEvent('app_login/deleted_user', { params: { n: 1e200 } })),
+      /^params\.n: number out of range$/,
+    ],
+    [
+      'oversized body',
+      JSON.stringify(
+        voisoEvent('app_login/deleted_user', { params: { note: 'x'.repeat(70_000) } }),
+      ),
+      /^message: \d+ bytes, larger than the 65536-byte limit$/,
+    ],
+  ])('quarantines %s with a readable reason', (_name, body, reason) => {
+    // Act
+    const verdict = classifyMessage(body, DEFAULT_DETECTION_CONFIG);
+    // Assert
+    expect(verdict.kind).toBe('malformed');
+    expect(verdict.kind === 'malformed' && verdict.reason).toMatch(reason);
+  });
+});

@@ -1,0 +1,226 @@
+import {
+  ConfigurationError,
+  DEFAULT_DETECTION_CONFIG,
+  type DetectionConfig,
+  parseDetectionConfig,
+} from '../../lambda/core/detection-config';
+import { classifyMessage } from '../../lambda/core/message';
+import { DEFAULT_RULES } from '../../lambda/core/severity';
+import { voisoEvent } from '../support/factories';
+
+function classification(
+  event: ReturnType<typeof voisoEvent>,
+  config: DetectionConfig = DEFAULT_DETECTION_CONFIG,
+) {
+  const verdict = classifyMessage(JSON.stringify(event), config);
+  if (verdict.kind !== 'event') throw new Error(`fixture is malformed: ${verdict.reason}`);
+  return verdict.classification;
+}
+
+describe('default severity table', () => {
+  it.each<[string, Record<string, unknown>, string, string[]]>([
+    ['app_login/incorrect_password', {}, 'high', ['incorrect-password']],
+    [
+      'app_login/incorrect_password',
+      { count: '10' },
+      'critical',
+      ['incorrect-password-burst', 'incorrect-password'],
+    ],
+    ['app_login/incorrect_password', { count: 9 }, 'high', ['incorrect-password']],
+    [
+      'app_login/incorrect_password',
+      { access_group: 'Admin' },
+      'critical',
+      ['incorrect-password-admin', 'incorrect-password'],
+    ],
+    ['app_login/deleted_user', {}, 'high', ['deleted-user-login']],
+    ['app_login/successful_login', {}, 'info', ['successful-login']],
+    ['app_login/unauthorized_ip', {}, 'high', ['unauthorized-ip']],
+    [
+      'app_login/unauthorized_ip',
+      { access_group: 'admin' },
+      'critical',
+      ['unauthorized-ip-admin', 'unauthorized-ip'],
+    ],
+    ['app_login/ip_changed', {}, 'medium', ['login-ip-changed']],
+    [
+      'app_login/ip_changed',
+      { access_group: 'admin' },
+      'high',
+      ['login-ip-changed-admin', 'login-ip-changed'],
+    ],
+    ['user/user_added', {}, 'medium', ['user-added']],
+    ['user/user_added', { access_group: 'admin' }, 'high', ['admin-added', 'user-added']],
+    ['user/user_deleted', {}, 'medium', ['user-deleted']],
+    ['user/user_deleted', { access_group: 'admin' }, 'high', ['admin-deleted', 'user-deleted']],
+    ['user/password_changed', {}, 'low', ['password-changed']],
+    [
+      'user/password_changed',
+      { who: 'boss@acme.com' },
+      'medium',
+      ['password-changed-by-other', 'password-changed'],
+    ],
+    ['user/password_changed', { who: 'JOHN@acme.com' }, 'low', ['password-changed']],
+    ['user/password_changed', { access_group: 'admin' }, 'low', ['password-changed']],
+    [
+      'user/password_changed',
+      { who: 'boss@acme.com', access_group: 'admin' },
+      'high',
+      ['admin-password-changed-by-other', 'password-changed-by-other', 'password-changed'],
+    ],
+    ['user/privileges_updated', {}, 'high', ['privileges-updated']],
+    [
+      'user/privileges_updated',
+      { to: 'admin' },
+      'critical',
+      ['admin-granted', 'privileges-updated'],
+    ],
+    ['allowed_ip/ip_added', {}, 'high', ['allowlist-ip-added']],
+    ['allowed_ip/ip_added', { ip: '10.0.0.0/16' }, 'high', ['allowlist-ip-added']],
+    [
+      'allowed_ip/ip_added',
+      { ip: '10.0.0.0/15' },
+      'critical',
+      ['wide-allowlist-range', 'allowlist-ip-added'],
+    ],
+    [
+      'allowed_ip/ip_added',
+      { ip: '2001:db8::/47' },
+      'critical',
+      ['wide-allowlist-range', 'allowlist-ip-added'],
+    ],
+    ['allowed_ip/ip_added', { ip: '2001:db8::/48' }, 'high', ['allowlist-ip-added']],
+    ['allowed_ip/ip_removed', { ip: '0.0.0.0/0' }, 'medium', ['allowlist-ip-removed']],
+    ['allowed_ip/ip_changed', {}, 'high', ['allowlist-ip-changed']],
+    [
+      'allowed_ip/ip_changed',
+      { to: '0.0.0.0/0' },
+      'critical',
+      ['wide-allowlist-range-changed', 'allowlist-ip-changed'],
+    ],
+    ['allowed_ip/ip_changed', { from: '0.0.0.0/0' }, 'high', ['allowlist-ip-changed']],
+  ])('%s %j is %s', (pair, params, severity, rules) => {
+    // Act
+    const result = classification(voisoEvent(pair, { params }));
+    // Assert
+    expect(result.severity).toBe(severity);
+    expect(result.rules).toEqual(rules);
+    expect(result.alert).toBe(severity === 'high' || severity === 'critical');
+  });
+
+  it('has unique rule ids', () => {
+    expect(new Set(DEFAULT_RULES.map((r) => r.id)).size).toBe(DEFAULT_RULES.length);
+  });
+});
+
+describe('detection configuration', () => {
+  it('overrides a pair outright', () => {
+    // Prepare
+    const config = parseDetectionConfig({
+      severityOverrides: { 'app_login/successful_login': 'high', 'app_login/ip_changed': 'low' },
+    });
+    // Act
+    const login = classification(voisoEvent('app_login/successful_login'), config);
+    const ipChanged = classification(
+      voisoEvent('app_login/ip_changed', { params: { access_group: 'admin' } }),
+      config,
+    );
+    const other = classification(voisoEvent('allowed_ip/ip_changed'), config);
+    // Assert
+    expect(login).toEqual({
+      severity: 'high',
+      rules: ['override:app_login/successful_login'],
+      alert: true,
+    });
+    expect(ipChanged.severity).toBe('low');
+    expect(other.severity).toBe('high');
+  });
+
+  it('overrides an unrecognised pair too', () => {
+    const config = parseDetectionConfig({ severityOverrides: { 'app_login/sso': 'critical' } });
+    expect(classification(voisoEvent('app_login/sso'), config).severity).toBe('critical');
+  });
+
+  it.each([
+    ['info', true],
+    ['medium', true],
+    ['critical', false],
+  ])('threshold %s decides alerting of a high event (%s)', (threshold, alert) => {
+    const config = parseDetectionConfig({ alertThreshold: threshold });
+    expect(classification(voisoEvent('app_login/deleted_user'), config).alert).toBe(alert);
+  });
+
+  it.each<[string, Record<string, unknown>, ReturnType<typeof voisoEvent>, boolean]>([
+    [
+      'actor',
+      { actor: 'BOT@acme.com' },
+      voisoEvent('user/privileges_updated', { params: { who: 'bot@acme.com' } }),
+      true,
+    ],
+    ['actor (other)', { actor: 'bot@acme.com' }, voisoEvent('user/privileges_updated'), false],
+    ['user', { user: 'john@acme.com' }, voisoEvent('app_login/deleted_user'), true],
+    ['user (other)', { user: 'jane@acme.com' }, voisoEvent('app_login/deleted_user'), false],
+    ['callcenter', { callcenter: 'acme' }, voisoEvent('app_login/deleted_user'), true],
+    ['callcenter (other)', { callcenter: 'beta' }, voisoEvent('app_login/deleted_user'), false],
+    ['ipRange on ip', { ipRange: '8.8.0.0/16' }, voisoEvent('app_login/unauthorized_ip'), true],
+    [
+      'ipRange on to',
+      { ipRange: '4.4.4.0/24' },
+      voisoEvent('app_login/ip_changed', { params: { access_group: 'admin' } }),
+      true,
+    ],
+    ['ipRange on cidr', { ipRange: '8.8.8.0/24' }, voisoEvent('allowed_ip/ip_added'), true],
+    [
+      'ipRange (outside)',
+      { ipRange: '203.0.113.0/24' },
+      voisoEvent('app_login/unauthorized_ip'),
+      false,
+    ],
+    ['pair', { pair: 'app_login/deleted_user' }, voisoEvent('app_login/deleted_user'), true],
+    [
+      'pair (other)',
+      { pair: 'app_login/deleted_user' },
+      voisoEvent('app_login/unauthorized_ip'),
+      false,
+    ],
+    [
+      'all fields must match',
+      { pair: 'app_login/deleted_user', callcenter: 'beta' },
+      voisoEvent('app_login/deleted_user'),
+      false,
+    ],
+  ])('suppression by %s', (_name, suppression, event, suppressed) => {
+    // Prepare
+    const config = parseDetectionConfig({
+      suppressions: [{ id: 's1', reason: 'test', ...suppression }],
+    });
+    // Act
+    const result = classification(event, config);
+    // Assert
+    expect(result.alert).toBe(!suppressed);
+    expect(result.suppressedBy).toBe(suppressed ? 's1' : undefined);
+    expect(result.severity).toBe(classification(event).severity);
+  });
+
+  it.each<[unknown, RegExp]>([
+    [{ alertThreshold: 'urgent' }, /alertThreshold/],
+    [{ severityOverrides: { successful_login: 'high' } }, /severityOverrides\.successful_login/],
+    [{ severityOverrides: { 'a/b': 'loud' } }, /severityOverrides\.a\/b/],
+    [{ suppressions: [{ reason: 'no id', actor: 'x' }] }, /suppressions\.0\.id/],
+    [{ suppressions: [{ id: 'x', ipRange: '1.2.3.4/99' }] }, /suppressions\.0\.ipRange/],
+    [{ suppressions: [{ id: 'x' }] }, /at least one of/],
+    [
+      {
+        suppressions: [
+          { id: 'x', actor: 'a' },
+          { id: 'x', actor: 'b' },
+        ],
+      },
+      /duplicate suppression id/,
+    ],
+    [{ unknownKey: 1 }, /unknownKey|Unrecognized/],
+  ])('rejects %j naming the key', (input, message) => {
+    expect(() => parseDetectionConfig(input)).toThrow(ConfigurationError);
+    expect(() => parseDetectionConfig(input)).toThrow(message);
+  });
+});
