@@ -1,0 +1,225 @@
+// Who hears about what: the alerts, critical and ops topics (encrypted with a key this stack
+// owns), e-mail subscriptions with optional filter policies, and Slack (a small notifier
+// function, or AWS Chatbot).
+import * as path from 'node:path';
+import { Duration, Stack, Validations } from 'aws-cdk-lib';
+import * as chatbot from 'aws-cdk-lib/aws-chatbot';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import * as kms from 'aws-cdk-lib/aws-kms';
+import * as destinations from 'aws-cdk-lib/aws-lambda-destinations';
+import type * as logs from 'aws-cdk-lib/aws-logs';
+import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
+import * as sns from 'aws-cdk-lib/aws-sns';
+import * as subscriptions from 'aws-cdk-lib/aws-sns-subscriptions';
+import * as sqs from 'aws-cdk-lib/aws-sqs';
+import { Construct } from 'constructs';
+import { PipelineFunction } from './pipeline-function';
+
+export type TopicName = 'alerts' | 'critical' | 'ops';
+
+/** An e-mail address, optionally with an SNS filter over the alert attributes. */
+export type EmailSubscriber =
+  | string
+  | {
+      readonly address: string;
+      /** Attribute name (severity, type, event, callcenter, rule) to allowed values. */
+      readonly filter?: Readonly<Partial<Record<string, readonly string[]>>>;
+    };
+
+export interface SlackNotifierOptions {
+  /** Name or ARN of the Secrets Manager secret holding the incoming-webhook URL. */
+  readonly webhookSecret: string;
+  /** Alert topics the notifier subscribes to. */
+  readonly topics: readonly ('alerts' | 'critical')[];
+}
+
+export interface ChatbotOptions {
+  readonly slackWorkspaceId: string;
+  readonly slackChannelId: string;
+  readonly topics: readonly TopicName[];
+}
+
+export interface AlertingProps {
+  /** E-mail subscribers per topic. @default - none */
+  readonly email?: Readonly<Partial<Record<TopicName, readonly EmailSubscriber[]>>>;
+  /** Post alerts to Slack through an incoming webhook. @default - no Slack notifier */
+  readonly slack?: SlackNotifierOptions;
+  /** Send topic messages to Slack through AWS Chatbot. @default - no Chatbot channel */
+  readonly chatbot?: ChatbotOptions;
+  /** Retention of the notifier's logs. @default 90 days */
+  readonly logRetention?: logs.RetentionDays;
+}
+
+const EMAIL = /^[^@\s]+@[^@\s]+\.[^@\s]+$/;
+
+export class Alerting extends Construct {
+  /** Encrypts all three topics; CloudWatch may use it so alarms can publish to `ops`. */
+  public readonly topicKey: kms.Key;
+  public readonly alertsTopic: sns.Topic;
+  public readonly criticalTopic: sns.Topic;
+  public readonly opsTopic: sns.Topic;
+  public readonly slackNotifier?: PipelineFunction;
+  /**
+   * Alerts that never reached a subscriber: SNS deliveries that failed for good (e-mail, Lambda)
+   * and Slack posts that still failed after Lambda's retries. Alarmed by Monitoring.
+   */
+  public readonly undeliveredQueue: sqs.Queue;
+
+  constructor(scope: Construct, id: string, props: AlertingProps = {}) {
+    super(scope, id);
+    for (const [topic, subscribers] of Object.entries(props.email ?? {})) {
+      for (const subscriber of subscribers ?? []) {
+        const address = typeof subscriber === 'string' ? subscriber : subscriber.address;
+        if (!EMAIL.test(address)) {
+          throw new Error(`Alerting: "${address}" (topic ${topic}) is not an e-mail address`);
+        }
+      }
+    }
+    if (props.slack && props.slack.topics.length === 0) {
+      throw new Error('Alerting: slack.topics must name at least one topic');
+    }
+    const stack = Stack.of(this);
+
+    // Alarms cannot publish to a topic encrypted with the AWS-managed aws/sns key (its policy
+    // cannot be changed to admit CloudWatch), so the topics use a key this stack owns.
+    this.topicKey = new kms.Key(this, 'TopicKey', {
+      description: `Encrypts the ${stack.stackName} alert and ops topics`,
+      enableKeyRotation: true,
+    });
+    this.topicKey.addToResourcePolicy(
+      new iam.PolicyStatement({
+        sid: 'AllowCloudWatchAlarmsToPublishToEncryptedTopics',
+        principals: [new iam.ServicePrincipal('cloudwatch.amazonaws.com')],
+        actions: ['kms:Decrypt', 'kms:GenerateDataKey*'],
+        resources: ['*'],
+      }),
+    );
+
+    const topic = (topicId: string, displayName: string) =>
+      new sns.Topic(this, topicId, { displayName, masterKey: this.topicKey, enforceSSL: true });
+    this.alertsTopic = topic('AlertsTopic', 'Voiso security alerts');
+    this.criticalTopic = topic('CriticalTopic', 'Voiso critical security alerts');
+    this.opsTopic = topic('OpsTopic', 'Voiso security pipeline health');
+    // A topic policy replaces SNS's default one, which is what lets CloudWatch publish; say so.
+    this.opsTopic.addToResourcePolicy(
+      new iam.PolicyStatement({
+        sid: 'AllowCloudWatchAlarmsOfThisAccount',
+        principals: [new iam.ServicePrincipal('cloudwatch.amazonaws.com')],
+        actions: ['sns:Publish'],
+        resources: [this.opsTopic.topicArn],
+        conditions: {
+          StringEquals: { 'aws:SourceAccount': stack.account },
+          ArnLike: {
+            'aws:SourceArn': `arn:${stack.partition}:cloudwatch:${stack.region}:${stack.account}:alarm:*`,
+          },
+        },
+      }),
+    );
+
+    this.undeliveredQueue = new sqs.Queue(this, 'UndeliveredQueue', {
+      encryption: sqs.QueueEncryption.SQS_MANAGED,
+      enforceSSL: true,
+      retentionPeriod: Duration.days(14),
+    });
+    const isDeadLetterQueue =
+      'This queue is itself the dead-letter queue of the alert subscriptions and the Slack notifier; it is alarmed, and a dead-letter queue of its own would only hide failures one level deeper.';
+    Validations.of(this.undeliveredQueue).acknowledge(
+      { id: 'AwsSolutions-SQS3', reason: isDeadLetterQueue },
+      { id: 'Serverless-SQSRedrivePolicy', reason: isDeadLetterQueue },
+    );
+
+    for (const [name, subscribers] of Object.entries(props.email ?? {})) {
+      for (const subscriber of subscribers ?? []) {
+        this.topic(name as TopicName).addSubscription(
+          emailSubscription(subscriber, this.undeliveredQueue),
+        );
+      }
+    }
+
+    if (props.slack) {
+      this.slackNotifier = this.createSlackNotifier(props.slack, props.logRetention);
+    }
+
+    if (props.chatbot) {
+      new chatbot.SlackChannelConfiguration(this, 'Chatbot', {
+        // Chatbot requires a name; derived from the stack so two stacks never clash.
+        slackChannelConfigurationName: `${stack.stackName}-voiso-sec`,
+        slackWorkspaceId: props.chatbot.slackWorkspaceId,
+        slackChannelId: props.chatbot.slackChannelId,
+        notificationTopics: props.chatbot.topics.map((name) => this.topic(name)),
+        // Notifications only: whatever the channel's users type, Chatbot may do nothing.
+        guardrailPolicies: [iam.ManagedPolicy.fromAwsManagedPolicyName('AWSDenyAll')],
+        loggingLevel: chatbot.LoggingLevel.ERROR,
+      });
+    }
+  }
+
+  topic(name: TopicName): sns.Topic {
+    switch (name) {
+      case 'alerts':
+        return this.alertsTopic;
+      case 'critical':
+        return this.criticalTopic;
+      case 'ops':
+        return this.opsTopic;
+    }
+  }
+
+  private createSlackNotifier(options: SlackNotifierOptions, logRetention?: logs.RetentionDays) {
+    const secret = options.webhookSecret.startsWith('arn:')
+      ? secretsmanager.Secret.fromSecretAttributes(
+          this,
+          'SlackWebhook',
+          /-[A-Za-z0-9]{6}$/.test(options.webhookSecret)
+            ? { secretCompleteArn: options.webhookSecret }
+            : { secretPartialArn: options.webhookSecret },
+        )
+      : secretsmanager.Secret.fromSecretNameV2(this, 'SlackWebhook', options.webhookSecret);
+    const notifier = new PipelineFunction(this, 'SlackNotifier', {
+      entry: path.join(__dirname, '..', '..', 'lambda', 'slack', 'handler.ts'),
+      description: 'Posts Voiso security alerts to Slack',
+      timeout: Duration.seconds(10),
+      memorySize: 128,
+      logRetention,
+      // SNS invokes the notifier asynchronously: Lambda retries a failed post twice, then sends
+      // the event with the error to the undelivered queue.
+      retryAttempts: 2,
+      onFailure: new destinations.SqsDestination(this.undeliveredQueue),
+      environment: { SLACK_WEBHOOK_SECRET_ARN: secret.secretArn },
+    });
+    secret.grantRead(notifier.role);
+    Validations.of(notifier.function).acknowledge({
+      id: 'Serverless-LambdaDLQ',
+      reason:
+        'Failed asynchronous invocations go to an on-failure destination (the alarmed undelivered-alerts queue), which records the error as well as the event; a legacy DLQ on top would duplicate it.',
+    });
+    for (const name of options.topics) {
+      this.topic(name).addSubscription(
+        // SNS parks here what it could not hand to Lambda at all.
+        new subscriptions.LambdaSubscription(notifier.function, {
+          deadLetterQueue: this.undeliveredQueue,
+        }),
+      );
+    }
+    return notifier;
+  }
+}
+
+function emailSubscription(
+  subscriber: EmailSubscriber,
+  deadLetterQueue: sqs.IQueue,
+): subscriptions.EmailSubscription {
+  if (typeof subscriber === 'string') {
+    return new subscriptions.EmailSubscription(subscriber, { deadLetterQueue });
+  }
+  const filterPolicy: Record<string, sns.SubscriptionFilter> = {};
+  for (const [attribute, values] of Object.entries(subscriber.filter ?? {})) {
+    if (values && values.length > 0) {
+      filterPolicy[attribute] = sns.SubscriptionFilter.stringFilter({ allowlist: [...values] });
+    }
+  }
+  return new subscriptions.EmailSubscription(subscriber.address, {
+    filterPolicy: Object.keys(filterPolicy).length > 0 ? filterPolicy : undefined,
+    deadLetterQueue,
+  });
+}

@@ -1,0 +1,71 @@
+// Where Voiso's events arrive: the events queue and its dead-letter queue. SQS-managed
+// encryption by default, so Voiso's IAM user needs no KMS permission to send.
+import { Duration, Validations } from 'aws-cdk-lib';
+import type * as kms from 'aws-cdk-lib/aws-kms';
+import * as sqs from 'aws-cdk-lib/aws-sqs';
+import { Construct } from 'constructs';
+import { PIPELINE_DEFAULTS } from '../pipeline-defaults';
+
+export interface EventIntakeProps {
+  /** Timeout of the function that consumes the queue; the visibility timeout is derived from it. */
+  readonly consumerTimeout: Duration;
+  /** The event source's batching window, added to the visibility timeout as AWS recommends. @default Duration.seconds(1) */
+  readonly maxBatchingWindow?: Duration;
+  /** Deliveries before a message moves to the dead-letter queue. @default 5 */
+  readonly maxReceiveCount?: number;
+  /**
+   * Customer-managed key for both queues. Voiso's user then also needs kms:GenerateDataKey and
+   * kms:Decrypt on it. @default - SQS-managed encryption (SSE-SQS)
+   */
+  readonly encryptionKey?: kms.IKey;
+}
+
+/** SQS keeps a message at most 14 days; an audit trail wants every one of them. */
+const RETENTION = Duration.days(14);
+
+export class EventIntake extends Construct {
+  public readonly queue: sqs.Queue;
+  public readonly deadLetterQueue: sqs.Queue;
+
+  constructor(scope: Construct, id: string, props: EventIntakeProps) {
+    super(scope, id);
+    const maxReceiveCount = props.maxReceiveCount ?? PIPELINE_DEFAULTS.maxReceiveCount;
+    if (!Number.isInteger(maxReceiveCount) || maxReceiveCount < 1) {
+      throw new Error(
+        `EventIntake: maxReceiveCount must be a positive integer, got ${maxReceiveCount}`,
+      );
+    }
+    const window =
+      props.maxBatchingWindow ?? Duration.seconds(PIPELINE_DEFAULTS.maxBatchingWindowSeconds);
+    // AWS: visibility timeout >= 6x the function timeout + the batching window, so a message is
+    // not redelivered while a throttled or retried invocation still holds it.
+    const visibilityTimeout = Duration.seconds(
+      6 * props.consumerTimeout.toSeconds() + window.toSeconds(),
+    );
+    if (visibilityTimeout.toSeconds() > 43_200) {
+      throw new Error('EventIntake: 6x the consumer timeout exceeds the 12-hour visibility limit');
+    }
+
+    const encryption = props.encryptionKey
+      ? { encryption: sqs.QueueEncryption.KMS, encryptionMasterKey: props.encryptionKey }
+      : { encryption: sqs.QueueEncryption.SQS_MANAGED };
+
+    this.deadLetterQueue = new sqs.Queue(this, 'DeadLetterQueue', {
+      ...encryption,
+      enforceSSL: true,
+      retentionPeriod: RETENTION,
+    });
+    Validations.of(this.deadLetterQueue).acknowledge({
+      id: 'Serverless-SQSRedrivePolicy',
+      reason:
+        "This is the events queue's dead-letter queue; it is alarmed and redriven back to the events queue by the CLI.",
+    });
+    this.queue = new sqs.Queue(this, 'Queue', {
+      ...encryption,
+      enforceSSL: true,
+      retentionPeriod: RETENTION,
+      visibilityTimeout,
+      deadLetterQueue: { queue: this.deadLetterQueue, maxReceiveCount },
+    });
+  }
+}

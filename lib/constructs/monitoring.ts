@@ -1,0 +1,211 @@
+// Tells operators when the pipeline needs them (alarms to the ops topic) and shows its health
+// at a glance (one dashboard). Each alarm's description says what to do about it.
+import { Duration, Stack } from 'aws-cdk-lib';
+import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
+import * as actions from 'aws-cdk-lib/aws-cloudwatch-actions';
+import type * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
+import type * as lambda from 'aws-cdk-lib/aws-lambda';
+import type * as sns from 'aws-cdk-lib/aws-sns';
+import type * as sqs from 'aws-cdk-lib/aws-sqs';
+import { Construct } from 'constructs';
+
+/** Namespace the ingest function's metrics use (see the shared contract). */
+export const METRICS_NAMESPACE = 'VoisoSec';
+
+export interface MonitoringProps {
+  readonly queue: sqs.IQueue;
+  readonly deadLetterQueue: sqs.IQueue;
+  readonly ingestFunction: lambda.IFunction;
+  readonly table: dynamodb.ITable;
+  readonly opsTopic: sns.ITopic;
+  /** Value of the `service` dimension on the ingest metrics (POWERTOOLS_SERVICE_NAME). */
+  readonly serviceName: string;
+  /** Alarm when Voiso has sent nothing for this many hours (1..24). @default 6 */
+  readonly silenceHours?: number;
+  /** Alarm when the oldest queued message is older than this. @default Duration.minutes(15) */
+  readonly maxMessageAge?: Duration;
+  /** Alerts that could not be delivered to a subscriber (see Alerting). */
+  readonly undeliveredAlerts: sqs.IQueue;
+}
+
+export class Monitoring extends Construct {
+  public readonly dashboard: cloudwatch.Dashboard;
+  public readonly alarms: cloudwatch.Alarm[] = [];
+
+  constructor(scope: Construct, id: string, props: MonitoringProps) {
+    super(scope, id);
+    const silenceHours = props.silenceHours ?? 6;
+    if (!Number.isInteger(silenceHours) || silenceHours < 1 || silenceHours > 24) {
+      throw new Error(`Monitoring: silenceHours must be an integer 1..24, got ${silenceHours}`);
+    }
+    const maxMessageAge = props.maxMessageAge ?? Duration.minutes(15);
+    if (maxMessageAge.toSeconds() < 60) {
+      throw new Error('Monitoring: maxMessageAge must be at least one minute');
+    }
+    const fiveMinutes = Duration.minutes(5);
+    const ingestMetric = (metricName: string) =>
+      new cloudwatch.Metric({
+        namespace: METRICS_NAMESPACE,
+        metricName,
+        dimensionsMap: { service: props.serviceName },
+        statistic: cloudwatch.Stats.SUM,
+        period: fiveMinutes,
+      });
+    const action = new actions.SnsAction(props.opsTopic);
+    const alarm = (alarmId: string, options: cloudwatch.AlarmProps) => {
+      const created = new cloudwatch.Alarm(this, alarmId, options);
+      created.addAlarmAction(action);
+      created.addOkAction(action);
+      this.alarms.push(created);
+      return created;
+    };
+    const deadLettered = props.deadLetterQueue.metricApproximateNumberOfMessagesVisible({
+      period: fiveMinutes,
+      statistic: cloudwatch.Stats.MAXIMUM,
+    });
+    alarm('DeadLetterQueueNotEmpty', {
+      alarmDescription:
+        'Messages failed ingest maxReceiveCount times and are in the dead-letter queue. Read the ingest logs for the cause, fix it, then run `voiso-sec redrive`.',
+      metric: deadLettered,
+      threshold: 0,
+      comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_THRESHOLD,
+      evaluationPeriods: 1,
+      treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
+    });
+    alarm('IngestErrors', {
+      alarmDescription:
+        'The ingest function failed whole invocations (a crash, a timeout or a configuration error at cold start). Its log group says why; messages are retried and then dead-lettered.',
+      metric: props.ingestFunction.metricErrors({
+        period: fiveMinutes,
+        statistic: cloudwatch.Stats.SUM,
+      }),
+      threshold: 0,
+      comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_THRESHOLD,
+      evaluationPeriods: 1,
+      treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
+    });
+    alarm('IngestThrottles', {
+      alarmDescription:
+        'Lambda throttled the ingest function (account concurrency exhausted). Events wait in the queue; raise the account limit or free concurrency.',
+      metric: props.ingestFunction.metricThrottles({
+        period: fiveMinutes,
+        statistic: cloudwatch.Stats.SUM,
+      }),
+      threshold: 0,
+      comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_THRESHOLD,
+      evaluationPeriods: 1,
+      treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
+    });
+    const oldestMessageAge = props.queue.metricApproximateAgeOfOldestMessage({
+      period: Duration.minutes(1),
+      statistic: cloudwatch.Stats.MAXIMUM,
+    });
+    alarm('Backlog', {
+      alarmDescription: `The oldest event in the queue has waited more than ${maxMessageAge.toMinutes()} minutes: alerts are late. Check the ingest errors, throttles and DynamoDB/SNS health.`,
+      metric: oldestMessageAge,
+      threshold: maxMessageAge.toSeconds(),
+      comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_THRESHOLD,
+      evaluationPeriods: 3,
+      treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
+    });
+    alarm('QuarantinedMessages', {
+      alarmDescription:
+        "Messages that are not valid Voiso events were quarantined (kept, not processed). Read their raw bodies and reasons with the voiso-sec CLI (quarantine query); a change in Voiso's format shows here first.",
+      metric: ingestMetric('QuarantinedMessages'),
+      threshold: 0,
+      comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_THRESHOLD,
+      evaluationPeriods: 1,
+      treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
+    });
+    alarm('VoisoSilent', {
+      alarmDescription: `No message reached the events queue for ${silenceHours} hours. Voiso's integration may have lost its connection or its key: check the integration page in Voiso, then \`voiso-sec connection-info\`.`,
+      // SQS stops publishing metrics for an idle queue, so missing data is silence too.
+      metric: props.queue.metricNumberOfMessagesSent({
+        period: Duration.hours(silenceHours),
+        statistic: cloudwatch.Stats.SUM,
+      }),
+      threshold: 1,
+      comparisonOperator: cloudwatch.ComparisonOperator.LESS_THAN_THRESHOLD,
+      evaluationPeriods: 1,
+      treatMissingData: cloudwatch.TreatMissingData.BREACHING,
+    });
+    alarm('AlertsUndelivered', {
+      alarmDescription:
+        'An alert could not be delivered to a subscriber (a Slack post failing after retries, or an SNS delivery failing for good) and is in the undelivered-alerts queue. Check the Slack webhook secret and the notifier logs; the message body says which alert.',
+      metric: props.undeliveredAlerts.metricApproximateNumberOfMessagesVisible({
+        period: fiveMinutes,
+        statistic: cloudwatch.Stats.MAXIMUM,
+      }),
+      threshold: 0,
+      comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_THRESHOLD,
+      evaluationPeriods: 1,
+      treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
+    });
+
+    this.dashboard = new cloudwatch.Dashboard(this, 'Dashboard', {
+      defaultInterval: Duration.days(1),
+    });
+    this.dashboard.addWidgets(
+      new cloudwatch.AlarmStatusWidget({ title: 'Alarms', alarms: this.alarms, width: 24 }),
+    );
+    this.dashboard.addWidgets(
+      new cloudwatch.GraphWidget({
+        title: 'Events in',
+        left: [
+          props.queue.metricNumberOfMessagesSent({ period: fiveMinutes }),
+          ingestMetric('EventsStored'),
+          ingestMetric('DuplicateEvents'),
+          ingestMetric('UnrecognisedEvents'),
+        ],
+        width: 8,
+      }),
+      new cloudwatch.GraphWidget({
+        title: 'Alerts out',
+        left: [ingestMetric('AlertsPublished'), ingestMetric('AlertPublishFailures')],
+        width: 8,
+      }),
+      new cloudwatch.GraphWidget({
+        title: 'Trouble',
+        left: [
+          ingestMetric('QuarantinedMessages'),
+          ingestMetric('FailedRecords'),
+          ingestMetric('StoreRetries'),
+          deadLettered,
+        ],
+        width: 8,
+      }),
+    );
+    this.dashboard.addWidgets(
+      new cloudwatch.GraphWidget({
+        title: 'Ingest function',
+        left: [
+          props.ingestFunction.metricInvocations({ period: fiveMinutes }),
+          props.ingestFunction.metricErrors({ period: fiveMinutes }),
+          props.ingestFunction.metricThrottles({ period: fiveMinutes }),
+        ],
+        right: [props.ingestFunction.metricDuration({ period: fiveMinutes, statistic: 'p99' })],
+        width: 8,
+      }),
+      new cloudwatch.GraphWidget({
+        title: 'Queue backlog',
+        left: [oldestMessageAge],
+        right: [props.queue.metricApproximateNumberOfMessagesVisible({ period: fiveMinutes })],
+        width: 8,
+      }),
+      new cloudwatch.GraphWidget({
+        title: 'Events table',
+        left: [
+          props.table.metricConsumedWriteCapacityUnits({ period: fiveMinutes }),
+          props.table.metricThrottledRequestsForOperations({ period: fiveMinutes }),
+        ],
+        width: 8,
+      }),
+    );
+  }
+
+  /** The console address of the dashboard. */
+  get dashboardUrl(): string {
+    const region = Stack.of(this).region;
+    return `https://${region}.console.aws.amazon.com/cloudwatch/home?region=${region}#dashboards:name=${this.dashboard.dashboardName}`;
+  }
+}
