@@ -1,0 +1,182 @@
+// The embedded AWS side of the local pipeline: local-aws-sqs (events queue + DLQ with the
+// deployed stack's redrive settings) and dynalite (the stack's table and indexes), on loopback.
+
+import type { Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { CreateTableCommand, DescribeTableCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { CreateQueueCommand, GetQueueAttributesCommand, SQSClient } from '@aws-sdk/client-sqs';
+import { eventsTableDefinition } from '../../lambda/adapters/table-schema';
+import { PIPELINE_DEFAULTS } from '../../lib/pipeline-defaults';
+
+// Neither emulator checks signatures; fixed values make the printed instructions copyable.
+export const LOCAL_CREDENTIALS = { accessKeyId: 'local', secretAccessKey: 'local' } as const;
+export const LOCAL_REGION = 'us-east-1';
+export const LOCAL_TABLE_NAME = 'voiso-sec-events';
+export const LOCAL_QUEUE_NAME = 'voiso-sec-events';
+export const LOCAL_DLQ_NAME = 'voiso-sec-events-dlq';
+/** SQS's real body limit; local-aws-sqs defaults to 1 MiB, which would hide oversize rejections. */
+const MAX_MESSAGE_BYTES = 262_144;
+
+export interface EmulatorOptions {
+  /** Seconds a received message stays invisible; short values make retries visible in seconds. */
+  readonly visibilityTimeoutSeconds?: number;
+  /** Directory for dynalite's data; in memory when absent. */
+  readonly dataDir?: string;
+  readonly sqsPort?: number;
+  readonly dynamodbPort?: number;
+}
+
+export interface LocalResources {
+  readonly region: string;
+  readonly sqsEndpoint: string;
+  readonly dynamodbEndpoint: string;
+  readonly queueUrl: string;
+  readonly queueArn: string;
+  readonly deadLetterQueueUrl: string;
+  readonly deadLetterQueueArn: string;
+  readonly tableName: string;
+}
+
+export interface Emulators extends LocalResources {
+  readonly sqs: SQSClient;
+  readonly dynamodb: DynamoDBClient;
+  stop(): Promise<void>;
+}
+
+interface DynaliteServer {
+  listen(port: number, host: string, callback: (error?: Error) => void): void;
+  close(callback: (error?: Error) => void): void;
+  address(): AddressInfo | string | null;
+}
+
+const portOf = (address: AddressInfo | string | null): number => {
+  if (address === null || typeof address === 'string') throw new Error('emulator has no port');
+  return address.port;
+};
+
+export const sqsClientFor = (endpoint: string, region = LOCAL_REGION) =>
+  new SQSClient({ region, endpoint, credentials: LOCAL_CREDENTIALS });
+
+export const dynamoDbClientFor = (endpoint: string, region = LOCAL_REGION) =>
+  new DynamoDBClient({ region, endpoint, credentials: LOCAL_CREDENTIALS });
+
+async function startSqs(port: number): Promise<Server> {
+  const { createSqsServer } = require('local-aws-sqs') as {
+    createSqsServer(options: Record<string, unknown>): Promise<Server>;
+  };
+  return createSqsServer({ port, hostname: '127.0.0.1', region: LOCAL_REGION });
+}
+
+async function startDynalite(port: number, dataDir: string | undefined): Promise<DynaliteServer> {
+  const dynalite = require('dynalite') as (options: Record<string, unknown>) => DynaliteServer;
+  const server = dynalite({ createTableMs: 0, ...(dataDir !== undefined && { path: dataDir }) });
+  await new Promise<void>((resolve, reject) =>
+    server.listen(port, '127.0.0.1', (error) => (error ? reject(error) : resolve())),
+  );
+  return server;
+}
+
+async function ensureTable(client: DynamoDBClient, tableName: string): Promise<void> {
+  try {
+    await client.send(new DescribeTableCommand({ TableName: tableName }));
+  } catch (error) {
+    if (!(error instanceof Error) || error.name !== 'ResourceNotFoundException') throw error;
+    await client.send(new CreateTableCommand(eventsTableDefinition(tableName)));
+  }
+}
+
+export async function startEmulators(options: EmulatorOptions = {}): Promise<Emulators> {
+  const sqsServer = await startSqs(options.sqsPort ?? 0);
+  let dynaliteServer: DynaliteServer;
+  try {
+    dynaliteServer = await startDynalite(options.dynamodbPort ?? 0, options.dataDir);
+  } catch (error) {
+    sqsServer.close();
+    throw error;
+  }
+  const sqsEndpoint = `http://127.0.0.1:${portOf(sqsServer.address())}`;
+  const dynamodbEndpoint = `http://127.0.0.1:${portOf(dynaliteServer.address())}`;
+  const sqs = sqsClientFor(sqsEndpoint);
+  const dynamodb = dynamoDbClientFor(dynamodbEndpoint);
+
+  const stop = async () => {
+    sqs.destroy();
+    dynamodb.destroy();
+    sqsServer.closeAllConnections();
+    await Promise.all([
+      new Promise<void>((resolve) => sqsServer.close(() => resolve())),
+      new Promise<void>((resolve) => dynaliteServer.close(() => resolve())),
+    ]);
+  };
+
+  try {
+    const dlq = await sqs.send(
+      new CreateQueueCommand({
+        QueueName: LOCAL_DLQ_NAME,
+        Attributes: { MessageRetentionPeriod: String(14 * 86_400) },
+      }),
+    );
+    const deadLetterQueueUrl = dlq.QueueUrl ?? '';
+    const deadLetterQueueArn = await queueArn(sqs, deadLetterQueueUrl);
+    const queue = await sqs.send(
+      new CreateQueueCommand({
+        QueueName: LOCAL_QUEUE_NAME,
+        Attributes: {
+          VisibilityTimeout: String(
+            options.visibilityTimeoutSeconds ?? PIPELINE_DEFAULTS.visibilityTimeoutSeconds,
+          ),
+          MaximumMessageSize: String(MAX_MESSAGE_BYTES),
+          RedrivePolicy: JSON.stringify({
+            deadLetterTargetArn: deadLetterQueueArn,
+            maxReceiveCount: PIPELINE_DEFAULTS.maxReceiveCount,
+          }),
+        },
+      }),
+    );
+    const queueUrl = queue.QueueUrl ?? '';
+    await ensureTable(dynamodb, LOCAL_TABLE_NAME);
+    return {
+      region: LOCAL_REGION,
+      sqsEndpoint,
+      dynamodbEndpoint,
+      queueUrl,
+      queueArn: await queueArn(sqs, queueUrl),
+      deadLetterQueueUrl,
+      deadLetterQueueArn,
+      tableName: LOCAL_TABLE_NAME,
+      sqs,
+      dynamodb,
+      stop,
+    };
+  } catch (error) {
+    await stop();
+    throw error;
+  }
+}
+
+export async function queueArn(sqs: SQSClient, queueUrl: string): Promise<string> {
+  const result = await sqs.send(
+    new GetQueueAttributesCommand({ QueueUrl: queueUrl, AttributeNames: ['QueueArn'] }),
+  );
+  const arn = result.Attributes?.QueueArn;
+  if (!arn) throw new Error(`queue ${queueUrl} has no ARN`);
+  return arn;
+}
+
+export interface QueueDepth {
+  readonly visible: number;
+  readonly inFlight: number;
+}
+
+export async function queueDepth(sqs: SQSClient, queueUrl: string): Promise<QueueDepth> {
+  const result = await sqs.send(
+    new GetQueueAttributesCommand({
+      QueueUrl: queueUrl,
+      AttributeNames: ['ApproximateNumberOfMessages', 'ApproximateNumberOfMessagesNotVisible'],
+    }),
+  );
+  return {
+    visible: Number(result.Attributes?.ApproximateNumberOfMessages ?? 0),
+    inFlight: Number(result.Attributes?.ApproximateNumberOfMessagesNotVisible ?? 0),
+  };
+}

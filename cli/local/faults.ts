@@ -1,0 +1,63 @@
+// Fault injection for tests and soak runs: makes the event store fail transiently for chosen
+// events, so a message can be driven through retries into the DLQ and then redriven.
+import type {
+  EventStore,
+  LookupOutcome,
+  StoreCallOptions,
+  StoredItem,
+  WriteOutcome,
+} from '../../lambda/ingest/ports';
+import { UsageError } from '../errors';
+
+export interface StoreFault {
+  /** Items whose JSON contains this text fail to be written. */
+  readonly match: string;
+  /** How many write attempts per item fail before writes succeed again. */
+  readonly times: number;
+}
+
+/** Parses `store:<text>[:<times>]` (times defaults to unlimited). */
+export function parseFaultSpec(spec: string): StoreFault {
+  const match = /^store:(.+?)(?::(\d+))?$/.exec(spec);
+  if (!match?.[1]) {
+    throw new UsageError(`--inject-faults: expected "store:<text>[:<times>]", got "${spec}"`);
+  }
+  return {
+    match: match[1],
+    times: match[2] === undefined ? Number.POSITIVE_INFINITY : Number(match[2]),
+  };
+}
+
+export class FaultyEventStore implements EventStore {
+  private readonly failures = new Map<string, number>();
+
+  constructor(
+    private readonly inner: EventStore,
+    private readonly fault: StoreFault,
+  ) {}
+
+  lookup(...args: Parameters<EventStore['lookup']>): Promise<LookupOutcome> {
+    return this.inner.lookup(...args);
+  }
+
+  async write(items: readonly StoredItem[], options: StoreCallOptions): Promise<WriteOutcome> {
+    const failing: StoredItem[] = [];
+    const passing: StoredItem[] = [];
+    for (const item of items) {
+      const key = `${item.pk}|${item.sk}`;
+      const count = this.failures.get(key) ?? 0;
+      if (JSON.stringify(item).includes(this.fault.match) && count < this.fault.times) {
+        this.failures.set(key, count + 1);
+        failing.push(item);
+      } else {
+        passing.push(item);
+      }
+    }
+    const outcome =
+      passing.length > 0 ? await this.inner.write(passing, options) : { unwritten: [], retries: 0 };
+    return {
+      unwritten: [...outcome.unwritten, ...failing.map((item) => ({ pk: item.pk, sk: item.sk }))],
+      retries: outcome.retries,
+    };
+  }
+}

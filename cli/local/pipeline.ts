@@ -1,0 +1,119 @@
+// The whole pipeline on this machine: emulators, the production handler factory with the real
+// DynamoDB store and an in-process alert publisher, and the event-source poller. `simulate`
+// and `local` both start it; this file also keeps the per-message ledger that lets `simulate`
+// say where each message ended.
+import { DynamoDbEventStore } from '../../lambda/adapters/dynamodb-event-store';
+import { DEFAULT_INGEST_CONFIG, type IngestConfig } from '../../lambda/ingest/config';
+import { createHandler, type IngestLogger } from '../../lambda/ingest/create-handler';
+import type { EventStore, IngestObserver } from '../../lambda/ingest/ports';
+import { CapturingAlertPublisher } from './capturing-alerts';
+import { type EmulatorOptions, type Emulators, startEmulators } from './emulators';
+import { FaultyEventStore, type StoreFault } from './faults';
+import { SqsEventSourcePoller } from './poller';
+
+export type MessageFate = 'stored' | 'duplicate' | 'quarantined';
+
+export interface PipelineOptions extends EmulatorOptions {
+  readonly config?: IngestConfig;
+  readonly fault?: StoreFault;
+  readonly logger?: IngestLogger;
+  readonly onError?: (error: unknown) => void;
+}
+
+export interface LocalPipeline {
+  readonly emulators: Emulators;
+  readonly alerts: CapturingAlertPublisher;
+  readonly poller: SqsEventSourcePoller;
+  readonly ledger: MessageLedger;
+  stop(): Promise<void>;
+}
+
+/**
+ * What happened to each message, from the handler's observer. Observer calls arrive during an
+ * invocation, before the partial batch response says which records succeeded, so they are
+ * held per attempt and settled when the invocation returns.
+ */
+export class MessageLedger implements IngestObserver {
+  /** Messages whose attempt wrote an event item (even if that attempt later failed). */
+  private readonly storers = new Set<string>();
+  private attempt = new Map<string, MessageFate>();
+  readonly fates = new Map<string, MessageFate>();
+  readonly failures = new Map<string, string>();
+
+  onStored(item: { messageId: string }): void {
+    this.storers.add(item.messageId);
+    this.attempt.set(item.messageId, 'stored');
+  }
+
+  onDuplicate(report: { messageId: string }): void {
+    if (!this.attempt.has(report.messageId)) this.attempt.set(report.messageId, 'duplicate');
+  }
+
+  onQuarantined(report: { messageId: string }): void {
+    this.attempt.set(report.messageId, 'quarantined');
+  }
+
+  onFailed(messageId: string, reason: string): void {
+    this.failures.set(messageId, reason);
+  }
+
+  settle(succeeded: readonly string[]): void {
+    for (const messageId of succeeded) {
+      // A retry of the message that stored the item sees its own item: still "stored".
+      const fate = this.storers.has(messageId) ? 'stored' : this.attempt.get(messageId);
+      if (fate !== undefined) this.fates.set(messageId, fate);
+    }
+    this.attempt = new Map();
+  }
+
+  count(fate: MessageFate): number {
+    let n = 0;
+    for (const value of this.fates.values()) if (value === fate) n++;
+    return n;
+  }
+}
+
+const silentLogger: IngestLogger = {
+  debug: () => {},
+  info: () => {},
+  warn: () => {},
+  error: () => {},
+};
+
+export async function startPipeline(options: PipelineOptions = {}): Promise<LocalPipeline> {
+  const emulators = await startEmulators(options);
+  const ledger = new MessageLedger();
+  const alerts = new CapturingAlertPublisher();
+  const dynamoStore: EventStore = new DynamoDbEventStore({
+    client: emulators.dynamodb,
+    tableName: emulators.tableName,
+  });
+  const store = options.fault ? new FaultyEventStore(dynamoStore, options.fault) : dynamoStore;
+  const handler = createHandler({
+    store,
+    alerts,
+    config: options.config ?? DEFAULT_INGEST_CONFIG,
+    logger: options.logger ?? silentLogger,
+    observer: ledger,
+  });
+  const poller = new SqsEventSourcePoller({
+    sqs: emulators.sqs,
+    queueUrl: emulators.queueUrl,
+    queueArn: emulators.queueArn,
+    region: emulators.region,
+    handler,
+    ...(options.onError && { onError: options.onError }),
+    onInvocation: (outcome) => ledger.settle(outcome.succeeded),
+  });
+  poller.start();
+  return {
+    emulators,
+    alerts,
+    poller,
+    ledger,
+    async stop() {
+      await poller.stop();
+      await emulators.stop();
+    },
+  };
+}

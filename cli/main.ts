@@ -1,0 +1,208 @@
+// The `voiso-sec` command line: commands, their help, and one place that turns errors into a
+// one-line message and an exit code scripts can trust (0 ok, 1 failure, 2 usage).
+import { Command, CommanderError, Option } from 'commander';
+import { DEFAULT_STACK_NAME } from './aws';
+import { connectionInfo, formatConnectionInfo } from './commands/connection-info';
+import { runLocal } from './commands/local';
+import { formatQuery, runQuery } from './commands/query';
+import { runRedrive } from './commands/redrive';
+import { runSend } from './commands/send';
+import { formatSimulation, runSimulation } from './commands/simulate';
+import { CommandFailure, describeAwsSetupError, EXIT, UsageError } from './errors';
+
+const out = (line: string) => process.stdout.write(`${line}\n`);
+const err = (line: string) => process.stderr.write(`${line}\n`);
+
+const examples = (...lines: string[]) =>
+  `\nExamples:\n${lines.map((l) => `  $ ${l}`).join('\n')}\n`;
+
+/** --region/--profile/--stack, for commands that talk to a deployed stack. */
+function withAws(command: Command): Command {
+  return command
+    .option('--stack <name>', 'CloudFormation stack to use', DEFAULT_STACK_NAME)
+    .option('--region <region>', 'AWS region (default: AWS_REGION or the profile)')
+    .option('--profile <profile>', 'AWS named profile');
+}
+
+export function buildProgram(): Command {
+  const program = new Command('voiso-sec')
+    .description("Receive, store and alert on Voiso's security event stream")
+    .option('--debug', 'print stack traces for errors')
+    .showHelpAfterError('(add --help for usage)')
+    .exitOverride()
+    .configureOutput({ writeErr: (text) => process.stderr.write(text) });
+
+  program
+    .command('simulate')
+    .description(
+      'Run the whole pipeline on local emulators over a file of messages and report what happened',
+    )
+    .requiredOption('--input <file>', 'one SQS message body per line; - for standard input')
+    .option('--json', 'print the result as one JSON document')
+    .option('--visibility-timeout <seconds>', 'seconds before a failed message is retried', '2')
+    .addOption(
+      new Option(
+        '--inject-faults <spec>',
+        'make the store fail: store:<text>[:<times>]',
+      ).hideHelp(),
+    )
+    .addHelpText(
+      'after',
+      examples(
+        'voiso-sec simulate --input examples/voiso-events.jsonl',
+        'voiso-sec simulate --input examples/voiso-events.jsonl --json | jq .summary',
+        'cat events.jsonl | voiso-sec simulate --input - --json',
+      ),
+    )
+    .action(async (options) => {
+      const result = await runSimulation(options);
+      out(options.json ? JSON.stringify(result, null, 2) : formatSimulation(result));
+    });
+
+  program
+    .command('local')
+    .description(
+      'Keep the pipeline running locally: any SQS client can send to it; alerts print as they fire',
+    )
+    .option('--data-dir <dir>', 'keep the table on disk in this directory')
+    .option('--slack-webhook <url>', 'also post alerts to this Slack incoming webhook')
+    .option('--sqs-port <port>', 'SQS endpoint port (default: any free port)')
+    .option('--dynamodb-port <port>', 'DynamoDB endpoint port (default: any free port)')
+    .option(
+      '--visibility-timeout <seconds>',
+      'seconds before a failed message is retried (default: as deployed)',
+    )
+    .addOption(
+      new Option(
+        '--inject-faults <spec>',
+        'make the store fail: store:<text>[:<times>]',
+      ).hideHelp(),
+    )
+    .addHelpText(
+      'after',
+      examples(
+        'voiso-sec local',
+        'voiso-sec local --data-dir .voiso-sec/data --sqs-port 9324',
+        'voiso-sec local --slack-webhook https://hooks.slack.com/services/T000/B000/XXXX',
+      ),
+    )
+    .action(async (options) => runLocal(options, out, err));
+
+  withAws(
+    program
+      .command('send')
+      .description('Send sample events or a file of messages to the events queue')
+      .option('--sample <which>', 'all, or one type/event such as app_login/incorrect_password')
+      .option('--file <file>', 'one message body per line; - for standard input')
+      .option('--callcenter <name>', 'call center for samples', 'acme')
+      .option('--queue-url <url>', 'send to this queue instead of the stack’s')
+      .option('--local', 'send to the running `voiso-sec local` pipeline')
+      .option('--endpoint <url>', 'SQS endpoint override'),
+  )
+    .addHelpText(
+      'after',
+      examples(
+        'voiso-sec send --sample all --local',
+        'voiso-sec send --sample user/privileges_updated --stack VoisoSec --region eu-west-1',
+        'voiso-sec send --file events.jsonl --queue-url https://sqs.eu-west-1.amazonaws.com/123456789012/q',
+      ),
+    )
+    .action(async (options) => runSend(options, out));
+
+  withAws(
+    program
+      .command('query')
+      .description('Audit queries over stored events (time range, user, type/event, severity)')
+      .option('--callcenter <name>', 'events of one call center')
+      .option('--since <duration>', 'from this long ago until now: 30m, 24h, 7d, 2w (default 24h)')
+      .option('--from <time>', 'start of the range (ISO-8601)')
+      .option('--to <time>', 'end of the range (ISO-8601, default now)')
+      .option('--user <email>', 'events about or by this user')
+      .option('--type <type>', 'event type (with --event)')
+      .option('--event <event>', 'event name (with --type)')
+      .option('--severity <level>', 'at or above: info, low, medium, high, critical')
+      .option('--quarantined', 'list quarantined (malformed) messages instead of events')
+      .option('--output <format>', 'table, json or csv (default: table on a terminal, else json)')
+      .option('--limit <n>', 'at most this many rows', '1000')
+      .option('--table <name>', 'table name instead of the stack’s')
+      .option('--local', 'query the running `voiso-sec local` pipeline')
+      .option('--endpoint <url>', 'DynamoDB endpoint override'),
+  )
+    .addHelpText(
+      'after',
+      examples(
+        'voiso-sec query --since 24h --severity high',
+        'voiso-sec query --callcenter acme --from 2025-01-01T00:00:00Z --to 2025-02-01T00:00:00Z --output csv',
+        'voiso-sec query --user maria.lopez@example.com --since 7d',
+        'voiso-sec query --type allowed_ip --event ip_added --since 30d --output json',
+        'voiso-sec query --quarantined --since 7d --local',
+      ),
+    )
+    .action(async (options) => {
+      const result = await runQuery(options);
+      out(formatQuery(result, options));
+      if (result.truncated)
+        err(`(showing the first ${result.items.length}; raise --limit for more)`);
+    });
+
+  withAws(
+    program
+      .command('connection-info')
+      .description(
+        "Print the SQS URL, access key ID and secret to paste into Voiso's integration page",
+      )
+      .option('--json', 'print as JSON'),
+  )
+    .addHelpText('after', examples('voiso-sec connection-info --stack VoisoSec --region eu-west-1'))
+    .action(async (options) => {
+      const info = await connectionInfo(options);
+      out(options.json ? JSON.stringify(info, null, 2) : formatConnectionInfo(info));
+    });
+
+  withAws(
+    program
+      .command('redrive')
+      .description('Move dead-lettered messages back to the events queue for another try')
+      .option('--no-wait', 'start the move and return without following it')
+      .option('--local', 'redrive the running `voiso-sec local` pipeline')
+      .option('--endpoint <url>', 'SQS endpoint override'),
+  )
+    .addHelpText(
+      'after',
+      examples('voiso-sec redrive --stack VoisoSec', 'voiso-sec redrive --local'),
+    )
+    .action(async (options) => runRedrive(options, out));
+
+  return program;
+}
+
+export async function main(argv: readonly string[]): Promise<number> {
+  const program = buildProgram();
+  const debug = argv.includes('--debug');
+  try {
+    await program.parseAsync([...argv], { from: 'user' });
+    return EXIT.ok;
+  } catch (error) {
+    if (error instanceof CommanderError) {
+      // Commander has already printed its message (or the help).
+      return error.exitCode === 0 ? EXIT.ok : EXIT.usage;
+    }
+    if (debug && error instanceof Error) err(error.stack ?? error.message);
+    if (error instanceof UsageError) {
+      err(`voiso-sec: ${error.message}`);
+      return EXIT.usage;
+    }
+    if (error instanceof CommandFailure) {
+      err(`voiso-sec: ${error.message}`);
+      return EXIT.failure;
+    }
+    const setup = describeAwsSetupError(error);
+    if (setup !== undefined) {
+      err(`voiso-sec: ${setup}`);
+      return EXIT.usage;
+    }
+    const message = error instanceof Error ? `${error.name}: ${error.message}` : String(error);
+    err(`voiso-sec: ${message}${debug ? '' : ' (run with --debug for details)'}`);
+    return EXIT.failure;
+  }
+}

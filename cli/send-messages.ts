@@ -1,0 +1,99 @@
+// Sends message bodies to a queue with SendMessageBatch (10 per call, under SQS's 256 KiB
+// request limit) and reports each body that SQS did not accept, with SQS's reason.
+import { SendMessageBatchCommand, type SQSClient } from '@aws-sdk/client-sqs';
+
+const MAX_ENTRIES = 10;
+const MAX_REQUEST_BYTES = 262_144;
+
+export interface SendReport {
+  /** Index in the input and SQS's message id, for every accepted body. */
+  readonly accepted: { readonly index: number; readonly messageId: string }[];
+  readonly rejected: { readonly index: number; readonly reason: string }[];
+}
+
+function batches(bodies: readonly string[]): number[][] {
+  const result: number[][] = [];
+  let current: number[] = [];
+  let bytes = 0;
+  bodies.forEach((body, index) => {
+    const size = Buffer.byteLength(body, 'utf8');
+    if (
+      current.length === MAX_ENTRIES ||
+      (current.length > 0 && bytes + size > MAX_REQUEST_BYTES)
+    ) {
+      result.push(current);
+      current = [];
+      bytes = 0;
+    }
+    current.push(index);
+    bytes += size;
+  });
+  if (current.length > 0) result.push(current);
+  return result;
+}
+
+const reasonOf = (error: unknown) => (error instanceof Error ? error.message : String(error));
+
+export async function sendBodies(
+  sqs: SQSClient,
+  queueUrl: string,
+  bodies: readonly string[],
+  onProgress?: (done: number, total: number) => void,
+): Promise<SendReport> {
+  const report: SendReport = { accepted: [], rejected: [] };
+  let done = 0;
+  const sendBatch = async (indexes: readonly number[]): Promise<void> => {
+    try {
+      const result = await sqs.send(
+        new SendMessageBatchCommand({
+          QueueUrl: queueUrl,
+          Entries: indexes.map((index) => ({
+            Id: String(index),
+            MessageBody: bodies[index] ?? '',
+          })),
+        }),
+      );
+      for (const entry of result.Successful ?? []) {
+        report.accepted.push({ index: Number(entry.Id), messageId: entry.MessageId ?? '' });
+      }
+      for (const entry of result.Failed ?? []) {
+        report.rejected.push({
+          index: Number(entry.Id),
+          reason: entry.Message ?? entry.Code ?? 'rejected',
+        });
+      }
+    } catch (error) {
+      // One bad body (too large, forbidden characters) fails the whole call: retry one by one
+      // so only that body is reported.
+      if (indexes.length > 1) {
+        for (const index of indexes) await sendBatch([index]);
+        return;
+      }
+      const name = error instanceof Error ? error.name : '';
+      if (
+        /Credentials|ECONNREFUSED|NonExistentQueue|QueueDoesNotExist|AccessDenied/.test(
+          `${name} ${reasonOf(error)}`,
+        )
+      ) {
+        throw error;
+      }
+      report.rejected.push({ index: indexes[0] ?? -1, reason: reasonOf(error) });
+    }
+  };
+  for (const batch of batches(bodies)) {
+    await sendBatch(batch);
+    done += batch.length;
+    onProgress?.(done, bodies.length);
+  }
+  report.accepted.sort((a, b) => a.index - b.index);
+  report.rejected.sort((a, b) => a.index - b.index);
+  return report;
+}
+
+/** Splits text into message bodies: one per non-blank line, line terminators removed. */
+export function bodiesFromLines(text: string): string[] {
+  return text
+    .split('\n')
+    .map((line) => (line.endsWith('\r') ? line.slice(0, -1) : line))
+    .filter((line) => line.trim() !== '');
+}
