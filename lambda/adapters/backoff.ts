@@ -6,6 +6,8 @@ export interface BackoffOptions {
   readonly sleep: (ms: number) => Promise<void>;
   readonly random: () => number;
   readonly now: () => number;
+  /** Retries per request at most, even with time left: a persistent throttle is SQS's to retry. */
+  readonly maxRetries: number;
 }
 
 export const realSleep = (ms: number): Promise<void> =>
@@ -17,6 +19,7 @@ export const DEFAULT_BACKOFF: BackoffOptions = {
   sleep: realSleep,
   random: Math.random,
   now: Date.now,
+  maxRetries: 8,
 };
 
 /**
@@ -28,6 +31,7 @@ export async function backoff(
   deadline: number,
   options: BackoffOptions,
 ): Promise<boolean> {
+  if (attempt >= options.maxRetries) return false;
   const cap = Math.min(options.maxDelayMs, options.baseDelayMs * 2 ** attempt);
   const delay = Math.floor(options.random() * cap);
   if (options.now() + delay >= deadline) return false;

@@ -16,6 +16,8 @@ export interface RunningDynalite {
 export async function startDynalite(): Promise<RunningDynalite> {
   process.env.AWS_SDK_JS_SUPPRESS_MAINTENANCE_MODE_MESSAGE = '1';
   const server = dynalite({ createTableMs: 0 });
+  // Idle keep-alive sockets must outlive the SDK's reuse of them, or a later call gets ECONNRESET.
+  server.keepAliveTimeout = 120_000;
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const { port } = server.address() as AddressInfo;
   const endpoint = `http://127.0.0.1:${port}`;
@@ -23,7 +25,7 @@ export async function startDynalite(): Promise<RunningDynalite> {
     endpoint,
     region: 'us-east-1',
     credentials: { accessKeyId: 'test', secretAccessKey: 'test' },
-    maxAttempts: 1,
+    maxAttempts: 3,
   });
   return {
     endpoint,

@@ -1,0 +1,379 @@
+import {
+  BatchGetItemCommand,
+  BatchWriteItemCommand,
+  type BatchWriteItemCommandInput,
+} from '@aws-sdk/client-dynamodb';
+import { PublishBatchCommand, type PublishBatchCommandInput } from '@aws-sdk/client-sns';
+import { mockClient } from 'aws-sdk-client-mock';
+import { INDEXES } from '../../lambda/adapters/table-schema';
+import { type RunningDynalite, startDynalite } from '../support/dynalite';
+import { DOCUMENTED_PAIRS, sqsEvent, sqsRecord, voisoEvent } from '../support/factories';
+import { acceptEveryEntry, createHarness, TOPICS } from '../support/ingest-harness';
+
+let db: RunningDynalite;
+beforeAll(async () => {
+  db = await startDynalite();
+});
+afterAll(async () => {
+  await db.stop();
+});
+
+const publishInputs = (sns: Awaited<ReturnType<typeof createHarness>>['sns']) =>
+  sns
+    .commandCalls(PublishBatchCommand)
+    .map((call) => call.args[0].input as PublishBatchCommandInput);
+
+describe('ingest handler against dynalite', () => {
+  it('stores all 12 documented events, queryable by every index, and alerts the high ones', async () => {
+    // Prepare
+    const h = await createHarness(db);
+    const records = DOCUMENTED_PAIRS.map((pair) => sqsRecord(voisoEvent(pair)));
+    // Act
+    const response = await h.handler(sqsEvent(...records));
+    // Assert
+    expect(response.batchItemFailures).toEqual([]);
+    const byCallcenter = await h.query({
+      KeyConditionExpression: 'pk = :pk',
+      ExpressionAttributeValues: { ':pk': { S: 'CC#acme' } },
+    });
+    expect(byCallcenter).toHaveLength(12);
+    const bySubject = await h.query({
+      IndexName: INDEXES.bySubject.name,
+      KeyConditionExpression: 'subjectKey = :u AND sk BETWEEN :a AND :b',
+      ExpressionAttributeValues: {
+        ':u': { S: 'USER#john@acme.com' },
+        ':a': { S: '2020-10-10' },
+        ':b': { S: '2020-10-11' },
+      },
+    });
+    expect(bySubject).toHaveLength(9);
+    const byActor = await h.query({
+      IndexName: INDEXES.byActor.name,
+      KeyConditionExpression: 'actorKey = :u',
+      ExpressionAttributeValues: { ':u': { S: 'USER#admin@acme.com' } },
+    });
+    expect(byActor).toHaveLength(6);
+    const byPair = await h.query({
+      IndexName: INDEXES.byPair.name,
+      KeyConditionExpression: 'pairKey = :p',
+      ExpressionAttributeValues: { ':p': { S: 'PAIR#allowed_ip#ip_changed' } },
+    });
+    expect(byPair.map((i) => i.type)).toEqual(['allowed_ip']);
+    const high = await h.query({
+      IndexName: INDEXES.bySeverity.name,
+      KeyConditionExpression: 'severityKey = :s',
+      ExpressionAttributeValues: { ':s': { S: 'SEV#high' } },
+    });
+    expect(high.map((i) => i.event).sort()).toEqual(
+      [
+        'deleted_user',
+        'incorrect_password',
+        'ip_added',
+        'ip_changed',
+        'privileges_updated',
+        'unauthorized_ip',
+      ].sort(),
+    );
+    expect(high.every((i) => i.alertState === 'sent')).toBe(true);
+    const first = byCallcenter.find((i) => i.event === 'incorrect_password');
+    expect(first).toMatchObject({
+      kind: 'event',
+      callcenter: 'acme',
+      timestamp: '2020-10-10T10:11:12.12Z',
+      time: '2020-10-10T10:11:12.120000000Z',
+      params: { count: 4 },
+      severity: 'high',
+      rules: ['incorrect-password'],
+      recognised: true,
+      receivedAt: '2024-05-06T07:08:10.000Z',
+      expiresAt: Date.parse('2024-05-06T07:08:10.000Z') / 1000 + 365 * 86400,
+    });
+    const calls = publishInputs(h.sns);
+    expect(calls).toHaveLength(1);
+    expect(calls[0]?.TopicArn).toBe(TOPICS.alerts);
+    expect(calls[0]?.PublishBatchRequestEntries).toHaveLength(6);
+  });
+
+  it('publishes the exact SNS command: per-protocol JSON, subject, attributes; critical to both topics', async () => {
+    // Prepare
+    const h = await createHarness(db);
+    const record = sqsRecord(voisoEvent('user/privileges_updated', { params: { to: 'admin' } }));
+    // Act
+    const response = await h.handler(sqsEvent(record));
+    // Assert
+    expect(response.batchItemFailures).toEqual([]);
+    const calls = publishInputs(h.sns);
+    expect(calls.map((c) => c.TopicArn).sort()).toEqual([TOPICS.alerts, TOPICS.critical].sort());
+    const entry = calls[0]?.PublishBatchRequestEntries?.[0];
+    const eventId = h.outcomes.stored[0]?.eventId;
+    expect(entry).toMatchObject({
+      Subject: '[CRITICAL] acme: privileges_updated john@acme.com agent->admin',
+      MessageStructure: 'json',
+      MessageAttributes: {
+        severity: { DataType: 'String', StringValue: 'critical' },
+        type: { DataType: 'String', StringValue: 'user' },
+        event: { DataType: 'String', StringValue: 'privileges_updated' },
+        callcenter: { DataType: 'String', StringValue: 'acme' },
+        rule: { DataType: 'String', StringValue: 'admin-granted' },
+      },
+    });
+    const message = JSON.parse(entry?.Message ?? '{}');
+    expect(Object.keys(message).sort()).toEqual([
+      'default',
+      'email',
+      'email-json',
+      'http',
+      'https',
+      'lambda',
+      'sqs',
+    ]);
+    expect(JSON.parse(message.lambda)).toEqual({
+      version: 1,
+      eventId,
+      callcenter: 'acme',
+      timestamp: '2020-10-10T10:11:12.12Z',
+      type: 'user',
+      event: 'privileges_updated',
+      severity: 'critical',
+      rules: ['admin-granted', 'privileges-updated'],
+      summary: 'admin@acme.com changed the privileges of john@acme.com from agent to admin',
+      params: { who: 'admin@acme.com', user: 'john@acme.com', from: 'agent', to: 'admin' },
+      receivedAt: '2024-05-06T07:08:10.000Z',
+    });
+    expect(message.email).toContain('Call center: "acme"');
+  });
+
+  it('neutralises hostile text in subject and e-mail', async () => {
+    // Prepare
+    const h = await createHarness(db);
+    const record = sqsRecord(
+      voisoEvent('app_login/deleted_user', {
+        callcenter: 'acme\r\nBcc: x@evil',
+        params: { user: 'é<@U1>\nSubject: hi' },
+      }),
+    );
+    // Act
+    await h.handler(sqsEvent(record));
+    // Assert
+    const entry = publishInputs(h.sns)[0]?.PublishBatchRequestEntries?.[0];
+    expect(entry?.Subject).toMatch(/^[\x20-\x7e]{1,100}$/);
+    const email: string = JSON.parse(entry?.Message ?? '{}').email;
+    expect(email).not.toContain('\nSubject: hi');
+    expect(email).toContain('"\\u00e9<@U1>\\nSubject: hi"');
+  });
+
+  it('stores a redelivered or re-sent identical event once and alerts once', async () => {
+    // Prepare
+    const h = await createHarness(db);
+    const body = JSON.stringify(voisoEvent('app_login/deleted_user'));
+    const original = sqsRecord(body);
+    const resentWithStringCount = sqsRecord(body);
+    // Act
+    const first = await h.handler(sqsEvent(original, sqsRecord(body)));
+    const second = await h.handler(sqsEvent(original, resentWithStringCount));
+    // Assert
+    expect([first.batchItemFailures, second.batchItemFailures]).toEqual([[], []]);
+    const items = await h.query({
+      KeyConditionExpression: 'pk = :pk',
+      ExpressionAttributeValues: { ':pk': { S: 'CC#acme' } },
+    });
+    expect(items).toHaveLength(1);
+    expect(publishInputs(h.sns)).toHaveLength(1);
+    expect(h.outcomes.stored).toHaveLength(2);
+    expect(h.outcomes.duplicates).toHaveLength(2);
+  });
+
+  it('quarantines malformed messages, queryable, without failing the batch', async () => {
+    // Prepare
+    const h = await createHarness(db);
+    const bad = sqsRecord('{"not": "voiso"');
+    const good = sqsRecord(voisoEvent('app_login/successful_login'));
+    // Act
+    const response = await h.handler(sqsEvent(bad, good));
+    // Assert
+    expect(response.batchItemFailures).toEqual([]);
+    const quarantined = await h.query({
+      KeyConditionExpression: 'pk = :pk',
+      ExpressionAttributeValues: { ':pk': { S: 'QUARANTINE#2024-05' } },
+    });
+    expect(quarantined).toEqual([
+      expect.objectContaining({
+        kind: 'quarantine',
+        sk: `2024-05-06T07:08:09.123000000Z#${bad.messageId}`,
+        body: '{"not": "voiso"',
+        reason: 'message: not valid JSON',
+        messageId: bad.messageId,
+      }),
+    ]);
+  });
+
+  it('retries injected UnprocessedItems until everything is written', async () => {
+    // Prepare
+    const h = await createHarness(db);
+    const mock = mockClient(h.storeClient);
+    let throttled = 0;
+    mock
+      .on(BatchGetItemCommand)
+      .callsFake((input) => db.client.send(new BatchGetItemCommand(input)));
+    mock.on(BatchWriteItemCommand).callsFake(async (input: BatchWriteItemCommandInput) => {
+      const [table, requests = []] = Object.entries(input.RequestItems ?? {})[0] ?? [];
+      if (!table || requests.length < 2) return db.client.send(new BatchWriteItemCommand(input));
+      // Write only the first item; hand the rest back as DynamoDB does under throttling.
+      throttled++;
+      await db.client.send(
+        new BatchWriteItemCommand({ RequestItems: { [table]: requests.slice(0, 1) } }),
+      );
+      return { UnprocessedItems: { [table]: requests.slice(1) } };
+    });
+    const records = DOCUMENTED_PAIRS.slice(0, 5).map((pair) => sqsRecord(voisoEvent(pair)));
+    // Act
+    const response = await h.handler(sqsEvent(...records));
+    mock.restore();
+    // Assert
+    expect(response.batchItemFailures).toEqual([]);
+    expect(throttled).toBeGreaterThanOrEqual(4);
+    const items = await h.query({
+      KeyConditionExpression: 'pk = :pk',
+      ExpressionAttributeValues: { ':pk': { S: 'CC#acme' } },
+    });
+    expect(items).toHaveLength(5);
+  });
+
+  it('fails exactly the records whose write failed, and publishes nothing for them', async () => {
+    // Prepare
+    const h = await createHarness(db);
+    const duplicate = sqsRecord(voisoEvent('app_login/successful_login'));
+    await h.handler(sqsEvent(duplicate));
+    const mock = mockClient(h.storeClient);
+    mock
+      .on(BatchGetItemCommand)
+      .callsFake((input) => db.client.send(new BatchGetItemCommand(input)));
+    mock
+      .on(BatchWriteItemCommand)
+      .rejects(
+        Object.assign(new Error('slow down'), { name: 'ThrottlingException', $retryable: {} }),
+      );
+    const newEvent = sqsRecord(voisoEvent('app_login/deleted_user'));
+    const malformed = sqsRecord('nope');
+    const resent = sqsRecord(duplicate.body);
+    // Act
+    const response = await h.handler(sqsEvent(newEvent, resent, malformed), {
+      getRemainingTimeInMillis: () => 6_000,
+    });
+    mock.restore();
+    // Assert
+    expect(response.batchItemFailures.map((f) => f.itemIdentifier).sort()).toEqual(
+      [newEvent.messageId, malformed.messageId].sort(),
+    );
+    expect(publishInputs(h.sns)).toHaveLength(0);
+  });
+
+  it('fails every event record when the lookup fails, but still quarantines', async () => {
+    // Prepare
+    const h = await createHarness(db);
+    const mock = mockClient(h.storeClient);
+    mock
+      .on(BatchGetItemCommand)
+      .rejects(
+        Object.assign(new Error('boom'), {
+          name: 'InternalServerError',
+          $metadata: { httpStatusCode: 500 },
+        }),
+      );
+    mock
+      .on(BatchWriteItemCommand)
+      .callsFake((input) => db.client.send(new BatchWriteItemCommand(input)));
+    const event = sqsRecord(voisoEvent('app_login/deleted_user'));
+    const malformed = sqsRecord('[]');
+    // Act
+    const response = await h.handler(sqsEvent(event, malformed));
+    mock.restore();
+    // Assert
+    expect(response.batchItemFailures).toEqual([{ itemIdentifier: event.messageId }]);
+    expect(h.outcomes.quarantined.map((q) => q.messageId)).toEqual([malformed.messageId]);
+  });
+
+  it('fails the record whose alert entry failed, and the retry publishes it exactly once', async () => {
+    // Prepare
+    const h = await createHarness(db);
+    const ok = sqsRecord(voisoEvent('app_login/deleted_user'));
+    const unlucky = sqsRecord(voisoEvent('app_login/unauthorized_ip'));
+    h.sns
+      .on(PublishBatchCommand)
+      .callsFakeOnce((input: PublishBatchCommandInput) => {
+        const [a, b] = input.PublishBatchRequestEntries ?? [];
+        return {
+          Successful: [{ Id: a?.Id, MessageId: 'm1' }],
+          Failed: [{ Id: b?.Id, Code: 'InternalError', SenderFault: false }],
+        };
+      })
+      .callsFake(acceptEveryEntry);
+    // Act
+    const first = await h.handler(sqsEvent(ok, unlucky));
+    const retry = await h.handler(sqsEvent(unlucky));
+    const again = await h.handler(sqsEvent(unlucky, ok));
+    // Assert
+    expect(first.batchItemFailures).toEqual([{ itemIdentifier: unlucky.messageId }]);
+    expect([retry.batchItemFailures, again.batchItemFailures]).toEqual([[], []]);
+    const calls = publishInputs(h.sns);
+    expect(calls).toHaveLength(2);
+    expect(calls[1]?.PublishBatchRequestEntries?.map((e) => e.Subject)).toEqual([
+      '[HIGH] acme: unauthorized_ip john@acme.com 8.8.8.8',
+    ]);
+    const items = await h.query({
+      KeyConditionExpression: 'pk = :pk',
+      ExpressionAttributeValues: { ':pk': { S: 'CC#acme' } },
+    });
+    expect(items.map((i) => i.alertState)).toEqual(['sent', 'sent']);
+    expect(h.outcomes.stored.filter((i) => i.event === 'unauthorized_ip')).toHaveLength(2);
+  });
+
+  it('fails the records when the whole PublishBatch call fails', async () => {
+    // Prepare
+    const h = await createHarness(db);
+    h.sns.on(PublishBatchCommand).rejects(new Error('network down'));
+    const record = sqsRecord(voisoEvent('app_login/deleted_user'));
+    // Act
+    const response = await h.handler(sqsEvent(record));
+    // Assert
+    expect(response.batchItemFailures).toEqual([{ itemIdentifier: record.messageId }]);
+    const items = await h.query({
+      KeyConditionExpression: 'pk = :pk',
+      ExpressionAttributeValues: { ':pk': { S: 'CC#acme' } },
+    });
+    expect(items.map((i) => i.alertState)).toEqual(['pending']);
+  });
+
+  it('keeps call centers with # apart and stores unknown events flagged', async () => {
+    // Prepare
+    const h = await createHarness(db, {
+      retentionDays: 0,
+      detection: { alertThreshold: 'high', severityOverrides: {}, suppressions: [] },
+    });
+    const records = [
+      sqsRecord(voisoEvent('app_login/successful_login', { callcenter: 'a#b' })),
+      sqsRecord(voisoEvent('app_login/successful_login', { callcenter: 'a' })),
+      sqsRecord(voisoEvent('app_login/mfa_bypassed', { callcenter: 'a' })),
+    ];
+    // Act
+    const response = await h.handler(sqsEvent(...records));
+    // Assert
+    expect(response.batchItemFailures).toEqual([]);
+    const hash = await h.query({
+      KeyConditionExpression: 'pk = :pk',
+      ExpressionAttributeValues: { ':pk': { S: 'CC#a%23b' } },
+    });
+    const plain = await h.query({
+      KeyConditionExpression: 'pk = :pk',
+      ExpressionAttributeValues: { ':pk': { S: 'CC#a' } },
+    });
+    expect(hash).toHaveLength(1);
+    expect(plain.map((i) => [i.event, i.recognised, i.severity])).toEqual(
+      expect.arrayContaining([
+        ['successful_login', true, 'info'],
+        ['mfa_bypassed', false, 'medium'],
+      ]),
+    );
+    expect(plain.every((i) => i.expiresAt === undefined)).toBe(true);
+  });
+});

@@ -1,0 +1,116 @@
+// A handler wired to dynalite and a stubbed SNS client, with an observer recording outcomes.
+import { DynamoDBClient, QueryCommand, type QueryCommandInput } from '@aws-sdk/client-dynamodb';
+import { PublishBatchCommand, SNSClient } from '@aws-sdk/client-sns';
+import { unmarshall } from '@aws-sdk/util-dynamodb';
+import { mockClient } from 'aws-sdk-client-mock';
+import { DynamoDbEventStore } from '../../lambda/adapters/dynamodb-event-store';
+import { SnsAlertPublisher } from '../../lambda/adapters/sns-alert-publisher';
+import { DEFAULT_INGEST_CONFIG, type IngestConfig } from '../../lambda/ingest/config';
+import { createHandler, type IngestHandler } from '../../lambda/ingest/create-handler';
+import type {
+  Alert,
+  DuplicateReport,
+  EventItem,
+  QuarantineReport,
+} from '../../lambda/ingest/ports';
+import { createEventsTable, type RunningDynalite } from './dynalite';
+
+export const TOPICS = {
+  alerts: 'arn:aws:sns:us-east-1:123456789012:alerts',
+  critical: 'arn:aws:sns:us-east-1:123456789012:critical',
+};
+
+export interface Outcomes {
+  stored: EventItem[];
+  duplicates: DuplicateReport[];
+  quarantined: QuarantineReport[];
+  failed: { messageId: string; reason: string }[];
+  alerts: Alert[];
+}
+
+export interface Harness {
+  readonly handler: IngestHandler;
+  readonly tableName: string;
+  /** The client the store uses (mock it to inject DynamoDB failures). */
+  readonly storeClient: DynamoDBClient;
+  readonly sns: ReturnType<typeof mockClient>;
+  readonly outcomes: Outcomes;
+  query(input: Omit<QueryCommandInput, 'TableName'>): Promise<Record<string, unknown>[]>;
+}
+
+/** Every published entry succeeds unless a test says otherwise. */
+export const acceptEveryEntry = (input: { PublishBatchRequestEntries?: { Id?: string }[] }) => ({
+  Successful: (input.PublishBatchRequestEntries ?? []).map((e) => ({
+    Id: e.Id,
+    MessageId: `m-${e.Id}`,
+  })),
+  Failed: [],
+});
+
+export function snsAcceptsAll(sns: ReturnType<typeof mockClient>): void {
+  sns.on(PublishBatchCommand).callsFake(acceptEveryEntry);
+}
+
+export async function createHarness(
+  db: RunningDynalite,
+  config: IngestConfig = DEFAULT_INGEST_CONFIG,
+  now = () => new Date('2024-05-06T07:08:10.000Z'),
+): Promise<Harness> {
+  const tableName = await createEventsTable(db.client);
+  // A separate client instance so tests can mock it without touching the shared one.
+  const storeClient = new DynamoDBClient({
+    endpoint: db.endpoint,
+    region: 'us-east-1',
+    credentials: { accessKeyId: 'test', secretAccessKey: 'test' },
+    maxAttempts: 1,
+  });
+  const snsClient = new SNSClient({
+    region: 'us-east-1',
+    credentials: { accessKeyId: 't', secretAccessKey: 't' },
+  });
+  const sns = mockClient(snsClient);
+  snsAcceptsAll(sns);
+  const outcomes: Outcomes = {
+    stored: [],
+    duplicates: [],
+    quarantined: [],
+    failed: [],
+    alerts: [],
+  };
+  const handler = createHandler({
+    store: new DynamoDbEventStore({
+      client: storeClient,
+      tableName,
+      backoff: { sleep: async () => undefined, baseDelayMs: 1, maxDelayMs: 2 },
+    }),
+    alerts: new SnsAlertPublisher({ client: snsClient, topics: TOPICS }),
+    config,
+    now,
+    observer: {
+      onStored: (item) => outcomes.stored.push(item),
+      onDuplicate: (key) => outcomes.duplicates.push(key),
+      onQuarantined: (report) => outcomes.quarantined.push(report),
+      onFailed: (messageId, reason) => outcomes.failed.push({ messageId, reason }),
+      onAlertPublished: (alert) => outcomes.alerts.push(alert),
+    },
+  });
+  return {
+    handler,
+    tableName,
+    storeClient,
+    sns,
+    outcomes,
+    async query(input) {
+      const items: Record<string, unknown>[] = [];
+      let start: QueryCommandInput['ExclusiveStartKey'];
+      do {
+        const page = await db.client.send(
+          new QueryCommand({ ...input, TableName: tableName, ExclusiveStartKey: start }),
+        );
+        items.push(...(page.Items ?? []).map((i) => unmarshall(i)));
+        start = page.LastEvaluatedKey;
+      } while (start);
+      return items;
+    },
+  };
+}
