@@ -272,14 +272,12 @@ describe('ingest handler against dynalite', () => {
     // Prepare
     const h = await createHarness(db);
     const mock = mockClient(h.storeClient);
-    mock
-      .on(BatchGetItemCommand)
-      .rejects(
-        Object.assign(new Error('boom'), {
-          name: 'InternalServerError',
-          $metadata: { httpStatusCode: 500 },
-        }),
-      );
+    mock.on(BatchGetItemCommand).rejects(
+      Object.assign(new Error('boom'), {
+        name: 'InternalServerError',
+        $metadata: { httpStatusCode: 500 },
+      }),
+    );
     mock
       .on(BatchWriteItemCommand)
       .callsFake((input) => db.client.send(new BatchWriteItemCommand(input)));

@@ -1,0 +1,49 @@
+import {
+  alertSubject,
+  buildAlerts,
+  maskEmails,
+  toSubjectText,
+} from '../../lambda/core/alert-format';
+import { DEFAULT_DETECTION_CONFIG } from '../../lambda/core/detection-config';
+import { buildEventItem } from '../../lambda/core/items';
+import { classifyMessage } from '../../lambda/core/message';
+import { voisoEvent } from '../support/factories';
+
+function item(event: ReturnType<typeof voisoEvent>) {
+  const verdict = classifyMessage(JSON.stringify(event), DEFAULT_DETECTION_CONFIG);
+  if (verdict.kind !== 'event') throw new Error(verdict.reason);
+  return buildEventItem(verdict.normalised, verdict.classification, {
+    messageId: 'm',
+    receivedAt: new Date(0),
+    retentionDays: 1,
+  });
+}
+
+describe('alert format', () => {
+  it('keeps the subject within 100 printable ASCII characters', () => {
+    // Act
+    const subject = alertSubject(
+      item(voisoEvent('app_login/deleted_user', { callcenter: `x\u202e${'y'.repeat(250)}` })),
+    );
+    // Assert
+    expect(subject).toHaveLength(100);
+    expect(subject).toMatch(/^[\x20-\x7e]+$/);
+  });
+
+  it('sends critical events to both topics with unique entry ids', () => {
+    // Act
+    const alerts = buildAlerts(
+      item(voisoEvent('app_login/incorrect_password', { params: { count: 11 } })),
+    );
+    // Assert
+    expect(alerts.map((a) => a.topic)).toEqual(['alerts', 'critical']);
+    expect(new Set(alerts.map((a) => a.id)).size).toBe(2);
+    expect(alerts[0]?.attributes.rule).toBe('incorrect-password-burst');
+    expect(alerts[0]?.document.summary).toBe('11 failed logins for john@acme.com (supervisor)');
+  });
+
+  it('masks e-mail addresses for logs', () => {
+    expect(maskEmails('user alice@acme.com failed')).toBe('user a***@acme.com failed');
+    expect(toSubjectText('a\r\nb\tc')).toBe('a b c');
+  });
+});

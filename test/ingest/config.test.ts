@@ -1,0 +1,51 @@
+import { ConfigurationError, loadIngestConfig } from '../../lambda/ingest/config';
+
+const env = (overrides: Record<string, string | undefined> = {}): NodeJS.ProcessEnv => ({
+  EVENTS_TABLE_NAME: 'events',
+  ALERTS_TOPIC_ARN: 'arn:aws:sns:us-east-1:1:alerts',
+  CRITICAL_TOPIC_ARN: 'arn:aws:sns:us-east-1:1:critical',
+  ...overrides,
+});
+
+describe('loadIngestConfig', () => {
+  it('applies defaults', () => {
+    // Act
+    const config = loadIngestConfig(env());
+    // Assert
+    expect(config).toEqual({
+      eventsTableName: 'events',
+      alertsTopicArn: 'arn:aws:sns:us-east-1:1:alerts',
+      criticalTopicArn: 'arn:aws:sns:us-east-1:1:critical',
+      retentionDays: 365,
+      detection: { alertThreshold: 'high', severityOverrides: {}, suppressions: [] },
+    });
+  });
+
+  it('reads retention and the detection JSON', () => {
+    // Prepare
+    const detection = {
+      alertThreshold: 'medium',
+      suppressions: [{ id: 'bot', actor: 'bot@acme.com' }],
+    };
+    // Act
+    const config = loadIngestConfig(
+      env({ RETENTION_DAYS: '0', DETECTION_CONFIG: JSON.stringify(detection) }),
+    );
+    // Assert
+    expect(config.retentionDays).toBe(0);
+    expect(config.detection.alertThreshold).toBe('medium');
+    expect(config.detection.suppressions).toEqual([{ id: 'bot', actor: 'bot@acme.com' }]);
+  });
+
+  it.each<[Record<string, string | undefined>, RegExp]>([
+    [{ EVENTS_TABLE_NAME: undefined }, /EVENTS_TABLE_NAME is required/],
+    [{ CRITICAL_TOPIC_ARN: ' ' }, /CRITICAL_TOPIC_ARN is required/],
+    [{ RETENTION_DAYS: '-1' }, /RETENTION_DAYS: expected an integer >= 0/],
+    [{ RETENTION_DAYS: '1.5' }, /RETENTION_DAYS/],
+    [{ DETECTION_CONFIG: '{oops' }, /DETECTION_CONFIG: not valid JSON/],
+    [{ DETECTION_CONFIG: '{"alertThreshold":"loud"}' }, /alertThreshold/],
+  ])('fails loudly for %j', (overrides, message) => {
+    expect(() => loadIngestConfig(env(overrides))).toThrow(ConfigurationError);
+    expect(() => loadIngestConfig(env(overrides))).toThrow(message);
+  });
+});
