@@ -87,8 +87,11 @@ const int = (min: number, max: number) => z.number().int().min(min).max(max);
 const schema = z.strictObject({
   alertThreshold: severity.default(PIPELINE_DEFAULTS.alertThreshold),
   severityOverrides: z
-    .record(z.string().regex(PAIR, 'keys must be "type/event"'), severity)
-    .default({}),
+    .record(z.string(), severity)
+    .default({})
+    .refine((overrides) => Object.keys(overrides).every((key) => PAIR.test(key)), {
+      message: 'keys must be "type/event" pairs, e.g. "app_login/successful_login"',
+    }),
   suppressions: z
     .array(suppression)
     .default([])

@@ -1,0 +1,93 @@
+// The context configuration: defaults filled in, every mistake reported with its key.
+import { InvalidConfigurationError, parseConfig } from '../../lib/config';
+import { PIPELINE_DEFAULTS } from '../../lib/pipeline-defaults';
+import { fullContext } from './support';
+
+const problemsOf = (raw: unknown): readonly string[] => {
+  try {
+    parseConfig(raw);
+  } catch (error) {
+    if (error instanceof InvalidConfigurationError) return error.problems;
+    throw error;
+  }
+  throw new Error('expected InvalidConfigurationError');
+};
+
+describe('parseConfig', () => {
+  it('fills every default when the context key is absent', () => {
+    const config = parseConfig(undefined);
+
+    expect(config).toMatchObject({
+      alertThreshold: PIPELINE_DEFAULTS.alertThreshold,
+      severityOverrides: {},
+      suppressions: [],
+      retentionDays: PIPELINE_DEFAULTS.retentionDays,
+      batchSize: PIPELINE_DEFAULTS.batchSize,
+      maxBatchingWindowSeconds: PIPELINE_DEFAULTS.maxBatchingWindowSeconds,
+      maxConcurrency: PIPELINE_DEFAULTS.maxConcurrency,
+      maxReceiveCount: PIPELINE_DEFAULTS.maxReceiveCount,
+      functionTimeoutSeconds: PIPELINE_DEFAULTS.functionTimeoutSeconds,
+      customerManagedKey: false,
+      email: { alerts: [], critical: [], ops: [] },
+      voisoKeySerial: 1,
+      voisoSourceIpRanges: [],
+      silenceHours: 6,
+    });
+    expect(config.slack).toBeUndefined();
+  });
+
+  it('accepts the full example and a JSON string from `cdk -c`', () => {
+    const fromObject = parseConfig(fullContext());
+
+    const fromString = parseConfig(JSON.stringify(fullContext()));
+
+    expect(fromString).toEqual(fromObject);
+    expect(fromObject.slack?.topics).toEqual(['alerts', 'critical']);
+  });
+
+  it('names each wrong key in one error', () => {
+    const problems = problemsOf({
+      alertThreshold: 'severe',
+      severityOverrides: { successful_login: 'low' },
+      email: { alerts: ['not-an-address'] },
+      voisoSourceIpRanges: ['10.0.0.0/33'],
+      batchSize: 0,
+      typo: true,
+    });
+
+    expect(problems).toEqual(
+      expect.arrayContaining([
+        expect.stringMatching(/^alertThreshold: /),
+        expect.stringMatching(/^severityOverrides: keys must be "type\/event"/),
+        expect.stringMatching(/^email\.alerts\.0: /),
+        expect.stringMatching(/^voisoSourceIpRanges\.0: must be a CIDR/),
+        expect.stringMatching(/^batchSize: /),
+        expect.stringMatching(/typo/),
+      ]),
+    );
+  });
+
+  it('rejects a suppression that would match every event, and duplicate ids', () => {
+    expect(problemsOf({ suppressions: [{ id: 'all', reason: 'oops' }] })).toEqual([
+      expect.stringMatching(/^suppressions\.0: needs at least one of/),
+    ]);
+    expect(
+      problemsOf({
+        suppressions: [
+          { id: 'a', actor: 'x' },
+          { id: 'a', user: 'y' },
+        ],
+      }),
+    ).toEqual([expect.stringMatching(/^suppressions: .*unique/)]);
+  });
+
+  it('rejects a batch above 10 without a batching window, as Lambda does', () => {
+    expect(problemsOf({ batchSize: 50, maxBatchingWindowSeconds: 0 })).toEqual([
+      expect.stringMatching(/^maxBatchingWindowSeconds: /),
+    ]);
+  });
+
+  it('rejects a string that is not JSON', () => {
+    expect(problemsOf('{alertThreshold: high')).toEqual([expect.stringMatching(/not valid JSON/)]);
+  });
+});

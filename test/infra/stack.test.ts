@@ -1,0 +1,467 @@
+// What the stack promises for security and correctness, asserted on the synthesized template
+// (one synth, reused): Voiso's narrow access, TLS, encryption, the event source, the table
+// layout the ingest handler writes, alarms, outputs, and no hard-coded names.
+import { Match, type Template } from 'aws-cdk-lib/assertions';
+import { INDEXES, TABLE_KEYS, TTL_ATTRIBUTE } from '../../lambda/adapters/table-schema';
+import { parseDetectionConfig } from '../../lambda/core/detection-config';
+import { buildStack, fullContext, logicalIdOf } from './support';
+
+const STACK = 'VoisoSecTest';
+let template: Template;
+let ids: Record<string, string>;
+
+beforeAll(() => {
+  template = buildStack(fullContext(), STACK).template;
+  ids = {
+    queue: logicalIdOf(template, 'AWS::SQS::Queue', 'IntakeQueue'),
+    dlq: logicalIdOf(template, 'AWS::SQS::Queue', 'IntakeDeadLetterQueue'),
+    table: logicalIdOf(template, 'AWS::DynamoDB::Table', 'EventsTable'),
+    ingest: logicalIdOf(template, 'AWS::Lambda::Function', 'IngestFunction'),
+    notifier: logicalIdOf(template, 'AWS::Lambda::Function', 'AlertingSlackNotifier'),
+    user: logicalIdOf(template, 'AWS::IAM::User', 'VoisoAccessUser'),
+    opsTopic: logicalIdOf(template, 'AWS::SNS::Topic', 'AlertingOpsTopic'),
+    alertsTopic: logicalIdOf(template, 'AWS::SNS::Topic', 'AlertingAlertsTopic'),
+    criticalTopic: logicalIdOf(template, 'AWS::SNS::Topic', 'AlertingCriticalTopic'),
+    topicKey: logicalIdOf(template, 'AWS::KMS::Key', 'AlertingTopicKey'),
+    undelivered: logicalIdOf(template, 'AWS::SQS::Queue', 'AlertingUndeliveredQueue'),
+  };
+});
+
+const arnOf = (id: string) => ({ 'Fn::GetAtt': [id, 'Arn'] });
+const ingestEnv = (): Record<string, unknown> =>
+  template.toJSON().Resources[ids.ingest as string].Properties.Environment.Variables;
+
+describe("Voiso's access", () => {
+  it('lets the Voiso user call exactly sqs:SendMessage on the events queue, from its ranges only', () => {
+    // prepare
+    const policies = template.findResources('AWS::IAM::Policy', {
+      Properties: { Users: [{ Ref: ids.user }] },
+    });
+
+    // act
+    const documents = Object.values(policies).map((p) => p.Properties.PolicyDocument);
+
+    // assert
+    expect(documents).toEqual([
+      {
+        Version: '2012-10-17',
+        Statement: [
+          {
+            Sid: 'SendVoisoSecurityEvents',
+            Effect: 'Allow',
+            Action: 'sqs:SendMessage',
+            Resource: arnOf(ids.queue as string),
+            Condition: { IpAddress: { 'aws:SourceIp': ['198.51.100.0/24'] } },
+          },
+        ],
+      },
+    ]);
+    const user = template.toJSON().Resources[ids.user as string];
+    expect(user.Properties?.ManagedPolicyArns).toBeUndefined();
+    expect(user.Properties?.Groups).toBeUndefined();
+  });
+
+  it('stores the access key pair as JSON in a secret and rotates it with the serial', () => {
+    template.hasResourceProperties('AWS::IAM::AccessKey', {
+      UserName: { Ref: ids.user },
+      Serial: 2,
+    });
+    template.hasResourceProperties('AWS::SecretsManager::Secret', {
+      SecretString: {
+        'Fn::Join': [
+          '',
+          Match.arrayWith([
+            Match.stringLikeRegexp('"accessKeyId":"'),
+            Match.stringLikeRegexp('"secretAccessKey":"'),
+          ]),
+        ],
+      },
+    });
+  });
+});
+
+describe('events queue', () => {
+  it('is encrypted with SQS-managed keys, keeps 14 days and outlasts 6 function timeouts', () => {
+    const queue = template.toJSON().Resources[ids.queue as string].Properties;
+
+    expect(queue.SqsManagedSseEnabled).toBe(true);
+    expect(queue.MessageRetentionPeriod).toBe(14 * 24 * 3600);
+    expect(queue.VisibilityTimeout).toBeGreaterThanOrEqual(6 * 30);
+    expect(queue.RedrivePolicy).toEqual({
+      deadLetterTargetArn: arnOf(ids.dlq as string),
+      maxReceiveCount: 5,
+    });
+  });
+
+  it('denies every request that does not use TLS, on both queues', () => {
+    for (const queue of [ids.queue, ids.dlq]) {
+      template.hasResourceProperties('AWS::SQS::QueuePolicy', {
+        Queues: [{ Ref: queue }],
+        PolicyDocument: {
+          Statement: Match.arrayWith([
+            Match.objectLike({
+              Effect: 'Deny',
+              Principal: { AWS: '*' },
+              Action: 'sqs:*',
+              Condition: { Bool: { 'aws:SecureTransport': 'false' } },
+            }),
+          ]),
+        },
+      });
+    }
+  });
+
+  it('encrypts the dead-letter queue and keeps it 14 days', () => {
+    template.hasResourceProperties('AWS::SQS::Queue', {
+      SqsManagedSseEnabled: true,
+      MessageRetentionPeriod: 14 * 24 * 3600,
+      RedrivePolicy: Match.absent(),
+    });
+  });
+});
+
+describe('ingest function', () => {
+  it('is fed by the events queue with partial batch responses and the configured batching', () => {
+    template.hasResourceProperties('AWS::Lambda::EventSourceMapping', {
+      EventSourceArn: arnOf(ids.queue as string),
+      FunctionName: { Ref: ids.ingest },
+      BatchSize: 100,
+      MaximumBatchingWindowInSeconds: 1,
+      ScalingConfig: { MaximumConcurrency: 5 },
+      FunctionResponseTypes: ['ReportBatchItemFailures'],
+    });
+  });
+
+  it('runs nodejs24.x on arm64 with tracing and its own log group', () => {
+    template.hasResourceProperties('AWS::Lambda::Function', {
+      Runtime: 'nodejs24.x',
+      Architectures: ['arm64'],
+      TracingConfig: { Mode: 'Active' },
+      Timeout: 30,
+      LoggingConfig: Match.objectLike({
+        LogGroup: { Ref: logicalIdOf(template, 'AWS::Logs::LogGroup', 'IngestLogs') },
+      }),
+    });
+    template.hasResource('AWS::Logs::LogGroup', {
+      Properties: { RetentionInDays: 90 },
+      DeletionPolicy: 'Retain',
+    });
+  });
+
+  it('gets the environment the ingest config loader reads', () => {
+    const env = ingestEnv();
+
+    expect(env).toMatchObject({
+      EVENTS_TABLE_NAME: { Ref: ids.table },
+      ALERTS_TOPIC_ARN: { Ref: ids.alertsTopic },
+      CRITICAL_TOPIC_ARN: { Ref: ids.criticalTopic },
+      RETENTION_DAYS: '400',
+      POWERTOOLS_SERVICE_NAME: STACK,
+      POWERTOOLS_METRICS_NAMESPACE: 'VoisoSec',
+      POWERTOOLS_LOG_LEVEL: 'INFO',
+    });
+  });
+
+  it('passes a DETECTION_CONFIG the ingest function accepts, with the configured rules', () => {
+    const json = JSON.parse(ingestEnv().DETECTION_CONFIG as string);
+
+    const parsed = parseDetectionConfig(json);
+
+    expect(parsed.alertThreshold).toBe('medium');
+    expect(json.severityOverrides).toEqual({ 'app_login/successful_login': 'low' });
+    expect(json.suppressions.map((s: { id: string }) => s.id)).toEqual([
+      'automation-bot',
+      'office',
+    ]);
+  });
+
+  it('may read and write the events table and publish to the alert topics, and nothing more', () => {
+    const policy = Object.values(
+      template.findResources('AWS::IAM::Policy', {
+        Properties: {
+          Roles: [{ Ref: logicalIdOf(template, 'AWS::IAM::Role', 'IngestRole') }],
+        },
+      }),
+    )[0];
+    const statements: { Action: string | string[]; Resource: unknown }[] =
+      policy?.Properties.PolicyDocument.Statement ?? [];
+
+    const actions = statements.flatMap((s) => s.Action).sort();
+
+    expect(actions).toEqual(
+      [
+        'dynamodb:BatchGetItem',
+        'dynamodb:BatchWriteItem',
+        'kms:Decrypt',
+        'kms:GenerateDataKey*',
+        'logs:CreateLogStream',
+        'logs:PutLogEvents',
+        'sns:Publish',
+        'sns:Publish',
+        // the SQS event source's own grant, on the events queue
+        'sqs:ChangeMessageVisibility',
+        'sqs:DeleteMessage',
+        'sqs:GetQueueAttributes',
+        'sqs:GetQueueUrl',
+        'sqs:ReceiveMessage',
+        'xray:PutTelemetryRecords',
+        'xray:PutTraceSegments',
+      ].sort(),
+    );
+    expect(statements).toContainEqual(
+      expect.objectContaining({
+        Action: ['dynamodb:BatchGetItem', 'dynamodb:BatchWriteItem'],
+        Resource: arnOf(ids.table as string),
+      }),
+    );
+  });
+});
+
+describe('events table', () => {
+  it('has the key schema and the four indexes the ingest handler writes', () => {
+    const table = template.toJSON().Resources[ids.table as string].Properties;
+
+    expect(table.KeySchema).toEqual([
+      { AttributeName: TABLE_KEYS.partition, KeyType: 'HASH' },
+      { AttributeName: TABLE_KEYS.sort, KeyType: 'RANGE' },
+    ]);
+    expect(
+      table.GlobalSecondaryIndexes.map(
+        (i: { IndexName: string; KeySchema: unknown; Projection: unknown }) => [
+          i.IndexName,
+          i.KeySchema,
+          i.Projection,
+        ],
+      ),
+    ).toEqual(
+      Object.values(INDEXES).map((index) => [
+        index.name,
+        [
+          { AttributeName: index.partitionKey, KeyType: 'HASH' },
+          { AttributeName: TABLE_KEYS.sort, KeyType: 'RANGE' },
+        ],
+        { ProjectionType: 'ALL' },
+      ]),
+    );
+  });
+
+  it('is on-demand, expires items by TTL, has PITR and deletion protection, and is retained', () => {
+    template.hasResource('AWS::DynamoDB::Table', {
+      Properties: Match.objectLike({
+        BillingMode: 'PAY_PER_REQUEST',
+        TimeToLiveSpecification: { AttributeName: TTL_ATTRIBUTE, Enabled: true },
+        PointInTimeRecoverySpecification: { PointInTimeRecoveryEnabled: true },
+        DeletionProtectionEnabled: true,
+      }),
+      DeletionPolicy: 'Retain',
+      UpdateReplacePolicy: 'Retain',
+    });
+  });
+});
+
+describe('alerting', () => {
+  it('encrypts all three topics with the stack key, which CloudWatch alarms may use', () => {
+    for (const topic of [ids.alertsTopic, ids.criticalTopic, ids.opsTopic]) {
+      template.hasResourceProperties('AWS::SNS::Topic', {
+        KmsMasterKeyId: arnOf(ids.topicKey as string),
+      });
+      expect(template.toJSON().Resources[topic as string].Properties.KmsMasterKeyId).toEqual(
+        arnOf(ids.topicKey as string),
+      );
+    }
+    template.hasResourceProperties('AWS::KMS::Key', {
+      EnableKeyRotation: true,
+      KeyPolicy: {
+        Statement: Match.arrayWith([
+          Match.objectLike({
+            Principal: { Service: 'cloudwatch.amazonaws.com' },
+            Action: ['kms:Decrypt', 'kms:GenerateDataKey*'],
+          }),
+        ]),
+      },
+    });
+  });
+
+  it("lets this account's CloudWatch alarms publish to ops and denies non-TLS publishing", () => {
+    template.hasResourceProperties('AWS::SNS::TopicPolicy', {
+      Topics: [{ Ref: ids.opsTopic }],
+      PolicyDocument: {
+        Statement: Match.arrayWith([
+          Match.objectLike({
+            Effect: 'Deny',
+            Condition: { Bool: { 'aws:SecureTransport': 'false' } },
+          }),
+          Match.objectLike({
+            Effect: 'Allow',
+            Principal: { Service: 'cloudwatch.amazonaws.com' },
+            Action: 'sns:Publish',
+            Condition: Match.objectLike({ StringEquals: { 'aws:SourceAccount': '123456789012' } }),
+          }),
+        ]),
+      },
+    });
+  });
+
+  it('subscribes e-mail addresses with their filter policy and a dead-letter queue', () => {
+    template.hasResourceProperties('AWS::SNS::Subscription', {
+      Protocol: 'email',
+      Endpoint: 'oncall@acme.com',
+      TopicArn: { Ref: ids.criticalTopic },
+      FilterPolicy: { callcenter: ['acme-main'] },
+      RedrivePolicy: { deadLetterTargetArn: arnOf(ids.undelivered as string) },
+    });
+    template.resourcePropertiesCountIs('AWS::SNS::Subscription', { Protocol: 'email' }, 3);
+  });
+
+  it('retries Slack posts twice and then sends them to the undelivered queue', () => {
+    template.hasResourceProperties('AWS::Lambda::EventInvokeConfig', {
+      FunctionName: { Ref: ids.notifier },
+      MaximumRetryAttempts: 2,
+      DestinationConfig: { OnFailure: { Destination: arnOf(ids.undelivered as string) } },
+    });
+    template.resourcePropertiesCountIs(
+      'AWS::SNS::Subscription',
+      {
+        Protocol: 'lambda',
+        Endpoint: arnOf(ids.notifier as string),
+        RedrivePolicy: { deadLetterTargetArn: arnOf(ids.undelivered as string) },
+      },
+      2,
+    );
+    template.hasResourceProperties('AWS::Lambda::Function', {
+      Environment: {
+        Variables: Match.objectLike({
+          SLACK_WEBHOOK_SECRET_ARN: {
+            'Fn::Join': [
+              '',
+              Match.arrayWith([Match.stringLikeRegexp(':secret:voiso-sec/slack-webhook$')]),
+            ],
+          },
+        }),
+      },
+    });
+  });
+
+  it('connects Chatbot with a deny-all guardrail', () => {
+    template.hasResourceProperties('AWS::Chatbot::SlackChannelConfiguration', {
+      SlackWorkspaceId: 'T0123ABCD',
+      SlackChannelId: 'C0123ABCD',
+      SnsTopicArns: [{ Ref: ids.opsTopic }],
+    });
+    const chatbot = Object.values(
+      template.findResources('AWS::Chatbot::SlackChannelConfiguration'),
+    )[0];
+    expect(JSON.stringify(chatbot?.Properties.GuardrailPolicies)).toMatch(
+      /:iam::aws:policy\/AWSDenyAll"/,
+    );
+  });
+});
+
+describe('monitoring', () => {
+  const alarms = () => Object.values(template.findResources('AWS::CloudWatch::Alarm'));
+
+  it('sends every alarm and its recovery to the ops topic', () => {
+    expect(alarms()).toHaveLength(7);
+    for (const alarm of alarms()) {
+      expect(alarm.Properties.AlarmActions).toEqual([{ Ref: ids.opsTopic }]);
+      expect(alarm.Properties.OKActions).toEqual([{ Ref: ids.opsTopic }]);
+    }
+  });
+
+  it('raises the silence alarm when nothing was sent for the configured hours, data or not', () => {
+    template.hasResourceProperties('AWS::CloudWatch::Alarm', {
+      Namespace: 'AWS/SQS',
+      MetricName: 'NumberOfMessagesSent',
+      Dimensions: [{ Name: 'QueueName', Value: { 'Fn::GetAtt': [ids.queue, 'QueueName'] } }],
+      Period: 4 * 3600,
+      Statistic: 'Sum',
+      ComparisonOperator: 'LessThanThreshold',
+      Threshold: 1,
+      TreatMissingData: 'breaching',
+    });
+  });
+
+  it('watches the dead-letter queue, errors, throttles, backlog and quarantine', () => {
+    const watched = alarms().map((a) => `${a.Properties.Namespace}/${a.Properties.MetricName}`);
+
+    expect(watched.sort()).toEqual(
+      [
+        'AWS/SQS/ApproximateNumberOfMessagesVisible',
+        'AWS/SQS/ApproximateNumberOfMessagesVisible',
+        'AWS/Lambda/Errors',
+        'AWS/Lambda/Throttles',
+        'AWS/SQS/ApproximateAgeOfOldestMessage',
+        'VoisoSec/QuarantinedMessages',
+        'AWS/SQS/NumberOfMessagesSent',
+      ].sort(),
+    );
+    template.hasResourceProperties('AWS::CloudWatch::Alarm', {
+      MetricName: 'ApproximateNumberOfMessagesVisible',
+      Dimensions: [{ Name: 'QueueName', Value: { 'Fn::GetAtt': [ids.dlq, 'QueueName'] } }],
+      ComparisonOperator: 'GreaterThanThreshold',
+      Threshold: 0,
+    });
+    template.hasResourceProperties('AWS::CloudWatch::Alarm', {
+      Namespace: 'VoisoSec',
+      MetricName: 'QuarantinedMessages',
+      Dimensions: [{ Name: 'service', Value: STACK }],
+      Threshold: 0,
+    });
+    template.hasResourceProperties('AWS::CloudWatch::Alarm', {
+      MetricName: 'ApproximateAgeOfOldestMessage',
+      Threshold: 15 * 60,
+    });
+  });
+});
+
+describe('outputs and names', () => {
+  it('exports exactly the outputs the CLI reads', () => {
+    expect(Object.keys(template.toJSON().Outputs).sort()).toEqual(
+      [
+        'EventsQueueUrl',
+        'EventsQueueArn',
+        'DeadLetterQueueUrl',
+        'DeadLetterQueueArn',
+        'EventsTableName',
+        'AlertsTopicArn',
+        'CriticalTopicArn',
+        'OpsTopicArn',
+        'VoisoCredentialsSecretName',
+        'DashboardUrl',
+      ].sort(),
+    );
+  });
+
+  it('hard-codes no physical resource names (a required one is derived from the stack name)', () => {
+    const nameProperties = [
+      'QueueName',
+      'TableName',
+      'TopicName',
+      'FunctionName',
+      'UserName',
+      'RoleName',
+      'LogGroupName',
+      'AlarmName',
+      'DashboardName',
+      'Name',
+    ];
+    const named = Object.entries(
+      template.toJSON().Resources as Record<
+        string,
+        { Type: string; Properties?: Record<string, unknown> }
+      >,
+    )
+      .filter(
+        ([, r]) =>
+          r.Type !== 'AWS::Lambda::EventSourceMapping' && r.Type !== 'AWS::Lambda::Permission',
+      )
+      .flatMap(([id, r]) =>
+        nameProperties
+          .filter((p) => typeof r.Properties?.[p] === 'string')
+          .filter((p) => !String(r.Properties?.[p]).startsWith(`${STACK}-`))
+          .map((p) => `${id}.${p}`),
+      );
+
+    expect(named).toEqual([]);
+  });
+});

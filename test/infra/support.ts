@@ -1,0 +1,53 @@
+// Builds the stack the way bin/app.ts does, from a raw context value, for Template assertions.
+import { App } from 'aws-cdk-lib';
+import { Template } from 'aws-cdk-lib/assertions';
+import { parseConfig } from '../../lib/config';
+import { VoisoSecStack } from '../../lib/voiso-sec-stack';
+
+/** A configuration that turns every option on, so every resource exists to be asserted. */
+export function fullContext(overrides: Record<string, unknown> = {}): Record<string, unknown> {
+  return {
+    alertThreshold: 'medium',
+    severityOverrides: { 'app_login/successful_login': 'low' },
+    suppressions: [
+      { id: 'automation-bot', reason: 'nightly provisioning job', actor: 'bot@acme.com' },
+      { id: 'office', ipRange: '203.0.113.0/24', pair: 'app_login/ip_changed' },
+    ],
+    retentionDays: 400,
+    email: {
+      alerts: ['secops@acme.com'],
+      critical: [{ address: 'oncall@acme.com', filter: { callcenter: ['acme-main'] } }],
+      ops: ['platform@acme.com'],
+    },
+    slack: { webhookSecret: 'voiso-sec/slack-webhook', topics: ['alerts', 'critical'] },
+    chatbot: { slackWorkspaceId: 'T0123ABCD', slackChannelId: 'C0123ABCD', topics: ['ops'] },
+    voisoKeySerial: 2,
+    voisoSourceIpRanges: ['198.51.100.0/24'],
+    silenceHours: 4,
+    ...overrides,
+  };
+}
+
+export const TEST_ENV = { account: '123456789012', region: 'eu-west-1' };
+
+export function createStack(app: App, context: unknown, stackName = 'VoisoSecTest') {
+  return new VoisoSecStack(app, stackName, {
+    stackName,
+    env: TEST_ENV,
+    config: parseConfig(context),
+  });
+}
+
+/** A new app with one stack, synthesized. */
+export function buildStack(context: unknown, stackName = 'VoisoSecTest') {
+  const app = new App();
+  const stack = createStack(app, context, stackName);
+  return { app, stack, template: Template.fromStack(stack) };
+}
+
+/** The one resource of a type whose logical id starts with a construct path prefix. */
+export function logicalIdOf(template: Template, type: string, prefix: string): string {
+  const ids = Object.keys(template.findResources(type)).filter((id) => id.startsWith(prefix));
+  if (ids.length !== 1) throw new Error(`expected one ${type} starting ${prefix}, got ${ids}`);
+  return ids[0] as string;
+}

@@ -1,0 +1,47 @@
+// Staging and prod in one account and region: two stacks synthesize side by side and share
+// no physical name, export or derived name.
+import { App } from 'aws-cdk-lib';
+import { Template } from 'aws-cdk-lib/assertions';
+import { createStack, fullContext } from './support';
+
+/** Properties that name an account-wide resource (unlike DisplayName, MetricName, PolicyName). */
+const PHYSICAL_NAMES = [
+  'QueueName',
+  'TableName',
+  'TopicName',
+  'FunctionName',
+  'UserName',
+  'RoleName',
+  'LogGroupName',
+  'AlarmName',
+  'DashboardName',
+  'ConfigurationName',
+  'Name',
+];
+
+it('synthesizes two stacks in one app without a name clash', () => {
+  // prepare
+  const app = new App();
+  const stagingStack = createStack(app, fullContext(), 'VoisoSecStaging');
+  const prodStack = createStack(app, fullContext(), 'VoisoSecProd');
+
+  // act
+  const assembly = app.synth();
+  const staging = { template: Template.fromStack(stagingStack) };
+  const prod = { template: Template.fromStack(prodStack) };
+
+  // assert
+  expect(assembly.stacks.map((s) => s.stackName).sort()).toEqual([
+    'VoisoSecProd',
+    'VoisoSecStaging',
+  ]);
+  const literalNames = (json: Record<string, { Properties?: Record<string, unknown> }>) =>
+    Object.values(json)
+      .flatMap((r) => Object.entries(r.Properties ?? {}))
+      .filter(([key, value]) => PHYSICAL_NAMES.includes(key) && typeof value === 'string')
+      .map(([, value]) => value as string);
+  const stagingNames = literalNames(staging.template.toJSON().Resources);
+  const prodNames = literalNames(prod.template.toJSON().Resources);
+  expect(stagingNames.filter((name) => prodNames.includes(name))).toEqual([]);
+  expect(staging.template.toJSON().Outputs.EventsQueueUrl.Export).toBeUndefined();
+});
