@@ -90,10 +90,22 @@ export async function sendBodies(
   return report;
 }
 
+export interface NumberedBody {
+  /** 1-based line number in the input. */
+  readonly line: number;
+  readonly body: string;
+}
+
 /** Splits text into message bodies: one per non-blank line, line terminators removed. */
-export function bodiesFromLines(text: string): string[] {
+export function numberedBodies(text: string): NumberedBody[] {
   return text
     .split('\n')
-    .map((line) => (line.endsWith('\r') ? line.slice(0, -1) : line))
-    .filter((line) => line.trim() !== '');
+    .map((line, index) => ({
+      line: index + 1,
+      body: line.endsWith('\r') ? line.slice(0, -1) : line,
+    }))
+    .filter((entry) => entry.body.trim() !== '');
 }
+
+export const bodiesFromLines = (text: string): string[] =>
+  numberedBodies(text).map((entry) => entry.body);

@@ -10,7 +10,7 @@ import { UsageError } from '../errors';
 import { queueDepth } from '../local/emulators';
 import { parseFaultSpec } from '../local/faults';
 import { type LocalPipeline, startPipeline } from '../local/pipeline';
-import { bodiesFromLines, sendBodies } from '../send-messages';
+import { numberedBodies, sendBodies } from '../send-messages';
 import { progress, renderTable, sleep } from '../terminal';
 
 export interface SimulateOptions {
@@ -60,6 +60,12 @@ export interface AlertView {
   readonly message: string;
   readonly attributes: Readonly<Record<string, string>>;
 }
+
+/**
+ * Characters SQS accepts in a message body. local-aws-sqs does not check them, so simulate
+ * does, and reports such lines as refused just as the real queue would refuse them.
+ */
+const SQS_BODY = /^[\t\n\r\u0020-\uD7FF\uE000-\uFFFD\u{10000}-\u{10FFFF}]*$/u;
 
 /** Simulate's default: retries show up within seconds, not the deployed 3 minutes. */
 const DEFAULT_SIMULATE_VISIBILITY_SECONDS = 2;
@@ -166,7 +172,8 @@ export async function runSimulation(options: SimulateOptions): Promise<Simulatio
       ? DEFAULT_SIMULATE_VISIBILITY_SECONDS
       : parseSeconds('--visibility-timeout', options.visibilityTimeout, 1, 43_200);
   const fault = options.injectFaults ? parseFaultSpec(options.injectFaults) : undefined;
-  const bodies = bodiesFromLines(readInput(options.input));
+  const numbered = numberedBodies(readInput(options.input));
+  const bodies = numbered.map((entry) => entry.body);
   const bar = progress();
   const pipeline = await startPipeline({
     visibilityTimeoutSeconds: visibility,
@@ -174,9 +181,25 @@ export async function runSimulation(options: SimulateOptions): Promise<Simulatio
   });
   try {
     const { sqs, dynamodb, queueUrl, deadLetterQueueUrl, tableName } = pipeline.emulators;
-    const sent = await sendBodies(sqs, queueUrl, bodies, (done, total) =>
-      bar.update(`sending: ${done}/${total}`),
+    const sendable = bodies.flatMap((body, index) => (SQS_BODY.test(body) ? [index] : []));
+    const report = await sendBodies(
+      sqs,
+      queueUrl,
+      sendable.map((index) => bodies[index] ?? ''),
+      (done, total) => bar.update(`sending: ${done}/${total}`),
     );
+    const refused = new Set(bodies.keys());
+    for (const index of sendable) refused.delete(index);
+    const sent = {
+      accepted: report.accepted,
+      rejected: [
+        ...[...refused].map((index) => ({
+          index,
+          reason: 'contains characters SQS does not accept in a message body',
+        })),
+        ...report.rejected.map((entry) => ({ ...entry, index: sendable[entry.index] ?? -1 })),
+      ].sort((a, b) => a.index - b.index),
+    };
     await waitUntilDrained(pipeline, (text) => bar.update(text));
     await pipeline.poller.stop();
     bar.done();
@@ -201,7 +224,10 @@ export async function runSimulation(options: SimulateOptions): Promise<Simulatio
       alerts,
       quarantined: quarantine.map((item) => ({ body: item.body, reason: item.reason })),
       deadLettered: deadLettered.map((message) => ({ body: message.body })),
-      rejected: sent.rejected.map((entry) => ({ line: entry.index + 1, reason: entry.reason })),
+      rejected: sent.rejected.map((entry) => ({
+        line: numbered[entry.index]?.line ?? 0,
+        reason: entry.reason,
+      })),
     };
   } finally {
     await pipeline.stop();

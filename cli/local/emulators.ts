@@ -16,6 +16,11 @@ export const LOCAL_QUEUE_NAME = 'voiso-sec-events';
 export const LOCAL_DLQ_NAME = 'voiso-sec-events-dlq';
 /** SQS's real body limit; local-aws-sqs defaults to 1 MiB, which would hide oversize rejections. */
 const MAX_MESSAGE_BYTES = 262_144;
+/**
+ * Node's 5 s server keep-alive races the SDK's reuse of idle sockets (ECONNRESET on a later
+ * call); servers that outlive the clients' idle sockets avoid it.
+ */
+const KEEP_ALIVE_MS = 120_000;
 
 export interface EmulatorOptions {
   /** Seconds a received message stays invisible; short values make retries visible in seconds. */
@@ -44,6 +49,7 @@ export interface Emulators extends LocalResources {
 }
 
 interface DynaliteServer {
+  keepAliveTimeout: number;
   listen(port: number, host: string, callback: (error?: Error) => void): void;
   close(callback: (error?: Error) => void): void;
   address(): AddressInfo | string | null;
@@ -64,12 +70,15 @@ async function startSqs(port: number): Promise<Server> {
   const { createSqsServer } = require('local-aws-sqs') as {
     createSqsServer(options: Record<string, unknown>): Promise<Server>;
   };
-  return createSqsServer({ port, hostname: '127.0.0.1', region: LOCAL_REGION });
+  const server = await createSqsServer({ port, hostname: '127.0.0.1', region: LOCAL_REGION });
+  server.keepAliveTimeout = KEEP_ALIVE_MS;
+  return server;
 }
 
 async function startDynalite(port: number, dataDir: string | undefined): Promise<DynaliteServer> {
   const dynalite = require('dynalite') as (options: Record<string, unknown>) => DynaliteServer;
   const server = dynalite({ createTableMs: 0, ...(dataDir !== undefined && { path: dataDir }) });
+  server.keepAliveTimeout = KEEP_ALIVE_MS;
   await new Promise<void>((resolve, reject) =>
     server.listen(port, '127.0.0.1', (error) => (error ? reject(error) : resolve())),
   );

@@ -1,0 +1,162 @@
+// `voiso-sec local` with `send`, `query` and `redrive` against it, each a child process: the
+// audit queries over the real indexes, and a transient failure that ends in the DLQ and is
+// then redriven into the table.
+import { lines, voisoEvent } from './factories';
+import { type RunningLocal, runCli, startLocal } from './run-cli';
+
+type Row = Record<string, unknown> & { params: Record<string, unknown> };
+
+const EVENTS = [
+  voisoEvent({ timestamp: '2025-03-14T08:00:00Z' }),
+  voisoEvent({
+    timestamp: '2025-03-14T08:01:00Z',
+    event: 'incorrect_password',
+    params: { user: 'maria.lopez@example.com', access_group: 'admin', count: '4' },
+  }),
+  voisoEvent({
+    timestamp: '2025-03-14T08:02:00Z',
+    type: 'user',
+    event: 'user_added',
+    params: {
+      who: 'maria.lopez@example.com',
+      user: 'new.agent@example.com',
+      access_group: 'agent',
+    },
+  }),
+  voisoEvent({
+    timestamp: '2025-03-14T08:03:00Z',
+    callcenter: 'globex',
+    type: 'allowed_ip',
+    event: 'ip_removed',
+    params: { who: 'ops@example.org', access_group: 'supervisor', ip: '192.0.2.0/24' },
+  }),
+  'not json',
+];
+const FLAKY = voisoEvent({
+  timestamp: '2025-03-14T08:04:00Z',
+  event: 'deleted_user',
+  params: { user: 'flaky@example.com', access_group: 'agent' },
+});
+const RANGE = ['--from', '2025-03-14T00:00:00Z', '--to', '2025-03-15T00:00:00Z'];
+
+describe('the local pipeline', () => {
+  let local: RunningLocal;
+
+  const cli = (...args: string[]) => runCli(args, { env: local.env });
+  const query = async (...args: string[]): Promise<Row[]> => {
+    const run = await cli('query', '--local', ...RANGE, '--output', 'json', ...args);
+    if (run.code !== 0) throw new Error(run.stderr);
+    return JSON.parse(run.stdout) as Row[];
+  };
+  const until = async (check: () => Promise<boolean>) => {
+    for (let attempt = 0; attempt < 60; attempt++) {
+      if (await check()) return;
+      await new Promise((resolve) => setTimeout(resolve, 500));
+    }
+    throw new Error('condition not reached in 30 s');
+  };
+
+  beforeAll(async () => {
+    // The flaky event fails exactly maxReceiveCount (5) times: into the DLQ, then fine.
+    local = await startLocal(['--visibility-timeout', '1', '--inject-faults', 'store:flaky@:5']);
+    const sent = await runCli(['send', '--local', '--file', '-'], {
+      env: local.env,
+      input: lines(...EVENTS, FLAKY),
+    });
+    expect(sent.code).toBe(0);
+    await until(async () => (await query()).length === 4);
+  });
+
+  afterAll(async () => {
+    await local?.stop();
+  });
+
+  it('prints its endpoint, queue URL and credentials', () => {
+    expect(local.output()).toMatch(/SQS endpoint: +http:\/\/127\.0\.0\.1:\d+/);
+    expect(local.output()).toContain('Access key ID:');
+  });
+
+  it('queries one call center', async () => {
+    const rows = await query('--callcenter', 'globex');
+
+    expect(rows.map((r) => r.event)).toEqual(['ip_removed']);
+  });
+
+  it('queries a user as subject and as actor', async () => {
+    const rows = await query('--user', 'maria.lopez@example.com');
+
+    expect(rows.map((r) => r.event)).toEqual(['incorrect_password', 'user_added']);
+  });
+
+  it('queries one type/event pair', async () => {
+    const rows = await query('--type', 'user', '--event', 'user_added');
+
+    expect(rows.map((r) => r.params.user)).toEqual(['new.agent@example.com']);
+  });
+
+  it('queries at or above a severity', async () => {
+    const rows = await query('--severity', 'medium');
+
+    expect(rows.map((r) => r.severity)).toEqual(['critical', 'medium', 'medium']);
+  });
+
+  it('honours --limit and the time range', async () => {
+    const limited = await query('--limit', '2');
+    const outside = await runCli(
+      [
+        'query',
+        '--local',
+        '--from',
+        '2024-01-01T00:00:00Z',
+        '--to',
+        '2024-02-01T00:00:00Z',
+        '--output',
+        'json',
+      ],
+      { env: local.env },
+    );
+
+    expect(limited.map((r) => r.timestamp)).toEqual([
+      '2025-03-14T08:00:00Z',
+      '2025-03-14T08:01:00Z',
+    ]);
+    expect(JSON.parse(outside.stdout)).toEqual([]);
+  });
+
+  it('lists quarantined messages', async () => {
+    const run = await cli('query', '--local', '--quarantined', '--since', '1d', '--output', 'json');
+
+    expect((JSON.parse(run.stdout) as Row[]).map((r) => r.body)).toEqual(['not json']);
+  });
+
+  it('writes CSV', async () => {
+    const run = await cli(
+      'query',
+      '--local',
+      ...RANGE,
+      '--callcenter',
+      'globex',
+      '--output',
+      'csv',
+    );
+
+    expect(run.stdout.split('\r\n')[0]).toBe(
+      'time,callcenter,severity,type,event,user,who,params,rules',
+    );
+    expect(run.stdout).toContain('globex,medium,allowed_ip,ip_removed');
+  });
+
+  it('redrives a dead-lettered message into the table', async () => {
+    // Wait until the flaky message has used up its receives and sits in the DLQ.
+    await until(async () => {
+      const run = await cli('redrive', '--local', '--no-wait');
+      return run.stdout.includes('Moving about 1 messages');
+    });
+
+    await until(async () => (await query('--user', 'flaky@example.com')).length === 1);
+
+    const rows = await query('--user', 'flaky@example.com');
+    expect(rows[0]?.event).toBe('deleted_user');
+    expect(local.output()).toContain('ALERT alerts high');
+  });
+});
