@@ -87,11 +87,67 @@ const keyOf = (item: Item): string =>
   `${item[TABLE_KEYS.partition]?.S ?? ''}\u0000${item[TABLE_KEYS.sort]?.S ?? ''}`;
 
 /**
+ * DynamoDB's item size: attribute names plus values (strings and binary by bytes, numbers about
+ * one byte per two digits, maps and lists with a few bytes of overhead).
+ */
+export function itemSizeBytes(item: Item): number {
+  let size = 0;
+  for (const [name, value] of Object.entries(item))
+    size += Buffer.byteLength(name) + valueSize(value);
+  return size;
+}
+
+function valueSize(value: AttributeValue): number {
+  if (value.S !== undefined) return Buffer.byteLength(value.S);
+  if (value.N !== undefined) return Math.ceil(value.N.replace(/^-|\.|^0+/g, '').length / 2) + 1;
+  if (value.BOOL !== undefined || value.NULL !== undefined) return 1;
+  if (value.B !== undefined) return value.B.byteLength;
+  if (value.L !== undefined) return 3 + value.L.reduce((sum, v) => sum + 1 + valueSize(v), 0);
+  if (value.M !== undefined) return 3 + itemSizeBytes(value.M);
+  if (value.SS !== undefined) return value.SS.reduce((sum, v) => sum + Buffer.byteLength(v), 0);
+  return 8;
+}
+
+/** On-demand capacity units a run consumed, computed as DynamoDB bills them. */
+export interface ConsumedCapacity {
+  /** Write request units, table plus every index the item appears in. */
+  writeUnits: number;
+  /** Read request units (strongly consistent: 1 per 4 KB, at least 1 per key asked for). */
+  readUnits: number;
+  /** Items written (puts), for per-item figures. */
+  itemWrites: number;
+}
+
+/**
  * A DynamoDB table in memory, answering the item-level commands the adapters use. Anything else
  * throws, so an adapter change that needs a new command is noticed instead of faked wrongly.
+ * It bills capacity as on-demand DynamoDB would, including one write per global secondary index
+ * whose key attribute the item carries (`indexKeys`).
  */
 export class InMemoryDynamoDb {
   readonly items = new Map<string, Item>();
+  readonly capacity: ConsumedCapacity = { writeUnits: 0, readUnits: 0, itemWrites: 0 };
+
+  constructor(private readonly indexKeys: readonly string[] = []) {}
+
+  private put(item: Item): void {
+    const key = keyOf(item);
+    const previous = this.items.get(key);
+    const units = Math.ceil(
+      Math.max(itemSizeBytes(item), previous ? itemSizeBytes(previous) : 0) / 1024,
+    );
+    const indexes = this.indexKeys.filter(
+      (name) => item[name] !== undefined || previous?.[name] !== undefined,
+    );
+    this.capacity.writeUnits += Math.max(1, units) * (1 + indexes.length);
+    this.capacity.itemWrites++;
+    this.items.set(key, item);
+  }
+
+  private read(item: Item | undefined, consistent: boolean): void {
+    const units = Math.max(1, Math.ceil((item ? itemSizeBytes(item) : 0) / 4096));
+    this.capacity.readUnits += consistent ? units : units / 2;
+  }
 
   attach(client: SdkClient): this {
     intercept(client, 'benchInMemoryDynamoDb', 'backend', async (command, input) =>
@@ -106,9 +162,12 @@ export class InMemoryDynamoDb {
         const requests = input.RequestItems as Record<string, { Keys: Item[] }>;
         const Responses: Record<string, Item[]> = {};
         for (const [table, request] of Object.entries(requests)) {
-          Responses[table] = request.Keys.map((key) => this.items.get(keyOf(key))).filter(
-            (item): item is Item => item !== undefined,
-          );
+          const consistent = (request as { ConsistentRead?: boolean }).ConsistentRead === true;
+          Responses[table] = request.Keys.map((key) => {
+            const item = this.items.get(keyOf(key));
+            this.read(item, consistent);
+            return item;
+          }).filter((item): item is Item => item !== undefined);
         }
         return { Responses, UnprocessedKeys: {} };
       }
@@ -119,8 +178,7 @@ export class InMemoryDynamoDb {
         >;
         for (const writes of Object.values(requests)) {
           for (const write of writes) {
-            if (write.PutRequest)
-              this.items.set(keyOf(write.PutRequest.Item), write.PutRequest.Item);
+            if (write.PutRequest) this.put(write.PutRequest.Item);
             if (write.DeleteRequest) this.items.delete(keyOf(write.DeleteRequest.Key));
           }
         }
@@ -128,6 +186,7 @@ export class InMemoryDynamoDb {
       }
       case 'GetItem': {
         const item = this.items.get(keyOf(input.Key as Item));
+        this.read(item, input.ConsistentRead === true);
         return item === undefined ? {} : { Item: item };
       }
       case 'PutItem': {
@@ -135,9 +194,11 @@ export class InMemoryDynamoDb {
         const key = keyOf(item);
         const condition = String(input.ConditionExpression ?? '');
         if (/attribute_not_exists/.test(condition) && this.items.has(key)) {
+          // A failed condition still consumes the write.
+          this.capacity.writeUnits += Math.max(1, Math.ceil(itemSizeBytes(item) / 1024));
           throw conditionalCheckFailed();
         }
-        this.items.set(key, item);
+        this.put(item);
         return {};
       }
       default:
@@ -180,7 +241,17 @@ const attributesOf = (entry: SnsEntry): Record<string, string> =>
 /** SNS that accepts every Publish / PublishBatch and keeps what it accepted. */
 export class InMemorySns {
   readonly published: PublishedMessage[] = [];
+  /** Requests as SNS bills them: each 64 KB chunk of a call's payload is one request. */
+  billedRequests = 0;
   private sequence = 0;
+
+  private bill(entries: readonly SnsEntry[]): void {
+    const bytes = entries.reduce(
+      (sum, e) => sum + Buffer.byteLength(e.Message) + Buffer.byteLength(e.Subject ?? ''),
+      0,
+    );
+    this.billedRequests += Math.max(1, Math.ceil(bytes / 65_536));
+  }
 
   attach(client: SdkClient): this {
     intercept(client, 'benchInMemorySns', 'backend', async (command, input) =>
@@ -194,6 +265,7 @@ export class InMemorySns {
     switch (command) {
       case 'Publish': {
         const entry = input as unknown as SnsEntry;
+        this.bill([entry]);
         this.published.push({
           topicArn,
           subject: entry.Subject,
@@ -204,6 +276,7 @@ export class InMemorySns {
       }
       case 'PublishBatch': {
         const entries = input.PublishBatchRequestEntries as SnsEntry[];
+        this.bill(entries);
         for (const entry of entries) {
           this.published.push({
             topicArn,

@@ -1,0 +1,139 @@
+// The figures that need no emulator: CPU per event against the JSON.parse floor, and requests
+// and capacity per event through the real adapters over in-memory SDK backends.
+import { INDEXES } from '../../lambda/adapters/table-schema';
+import { DEFAULT_INGEST_CONFIG } from '../../lambda/ingest/config';
+import { createHandler } from '../../lambda/ingest/create-handler';
+import { InMemoryDynamoDb, InMemorySns, RequestCounter } from '../support/aws-clients';
+import { baselineHandler, dynamoDbClient, snsClient, voisoSecHandler } from '../support/handlers';
+import { CapturingAlertPublisher, InMemoryEventStore, silentLogger } from '../support/memory-ports';
+import { sqsBatches } from '../support/sqs-records';
+
+const BATCH_SIZE = 100;
+
+const median = (values: readonly number[]): number => {
+  const sorted = [...values].sort((a, b) => a - b);
+  const mid = Math.floor(sorted.length / 2);
+  return sorted.length % 2 === 1
+    ? (sorted[mid] ?? 0)
+    : ((sorted[mid - 1] ?? 0) + (sorted[mid] ?? 0)) / 2;
+};
+
+/** CPU microseconds (user + system) spent in `work`. */
+async function cpuMicros(work: () => Promise<void> | void): Promise<number> {
+  const before = process.cpuUsage();
+  await work();
+  const spent = process.cpuUsage(before);
+  return spent.user + spent.system;
+}
+
+export interface CpuFigure {
+  readonly events: number;
+  /** JSON.parse of every body, µs per event: the floor. */
+  readonly parseMicrosPerEvent: number;
+  /** voiso-sec's handler with in-memory ports, µs per event. */
+  readonly handlerMicrosPerEvent: number;
+  readonly ratio: number;
+  readonly repetitions: number;
+}
+
+/**
+ * The handler's own work (parse, validate, classify, key, build items and alerts) with ports
+ * that do nothing but keep items in a Map. Both sides run interleaved, median of repetitions.
+ */
+export async function measureCpu(
+  bodies: readonly string[],
+  repetitions: number,
+): Promise<CpuFigure> {
+  const batches = sqsBatches(bodies, BATCH_SIZE);
+  const parseRounds = Math.max(1, Math.round(20_000 / bodies.length));
+  const parse: number[] = [];
+  const handler: number[] = [];
+  for (let rep = 0; rep < repetitions; rep++) {
+    parse.push(
+      (await cpuMicros(() => {
+        for (let round = 0; round < parseRounds; round++) {
+          for (const body of bodies) {
+            try {
+              JSON.parse(body);
+            } catch {
+              // malformed bodies cost their failed parse, as in the handler
+            }
+          }
+        }
+      })) / parseRounds,
+    );
+    const run = createHandler({
+      store: new InMemoryEventStore(),
+      alerts: new CapturingAlertPublisher(),
+      config: DEFAULT_INGEST_CONFIG,
+      logger: silentLogger,
+    });
+    handler.push(
+      await cpuMicros(async () => {
+        for (const batch of batches) await run(batch);
+      }),
+    );
+  }
+  const parseMicrosPerEvent = median(parse) / bodies.length;
+  const handlerMicrosPerEvent = median(handler) / bodies.length;
+  return {
+    events: bodies.length,
+    parseMicrosPerEvent,
+    handlerMicrosPerEvent,
+    ratio: handlerMicrosPerEvent / parseMicrosPerEvent,
+    repetitions,
+  };
+}
+
+export interface RequestFigure {
+  readonly events: number;
+  /** Alert messages SNS accepted (a critical event counts once per topic for voiso-sec). */
+  readonly alerts: number;
+  readonly dynamodbRequests: number;
+  readonly dynamodbByCommand: Record<string, number>;
+  readonly snsRequests: number;
+  /** SNS requests as billed (64 KB chunks of payload per call). */
+  readonly snsBilledRequests: number;
+  readonly writeUnits: number;
+  readonly readUnits: number;
+  /** Whole-run CPU per event including the SDK's middleware and marshalling, µs. */
+  readonly cpuMicrosPerEvent: number;
+  readonly failedRecords: number;
+}
+
+/** Runs one contestant over in-memory SDK backends, counting requests and capacity. */
+export async function measureRequests(
+  contestant: 'voiso-sec' | 'baseline',
+  bodies: readonly string[],
+): Promise<RequestFigure> {
+  const dynamodb = dynamoDbClient();
+  const sns = snsClient();
+  // The baseline's table has no indexes: it writes one unit per item, honestly cheaper.
+  const table = new InMemoryDynamoDb(
+    contestant === 'voiso-sec' ? Object.values(INDEXES).map((index) => index.partitionKey) : [],
+  ).attach(dynamodb);
+  const topic = new InMemorySns().attach(sns);
+  const dynamodbCounter = new RequestCounter().attach(dynamodb);
+  const snsCounter = new RequestCounter().attach(sns);
+  const clients = { dynamodb, sns, tableName: 'events' };
+  const run = contestant === 'voiso-sec' ? voisoSecHandler(clients) : baselineHandler(clients);
+  let failedRecords = 0;
+  const batches = sqsBatches(bodies, BATCH_SIZE);
+  const cpu = await cpuMicros(async () => {
+    for (const batch of batches) failedRecords += (await run(batch)).batchItemFailures.length;
+  });
+  dynamodb.destroy();
+  sns.destroy();
+  return {
+    events: bodies.length,
+    alerts: topic.published.length,
+    dynamodbRequests: dynamodbCounter.total(),
+    dynamodbByCommand: Object.fromEntries(dynamodbCounter.counts),
+    snsRequests: snsCounter.total(),
+    snsBilledRequests: topic.billedRequests,
+    writeUnits: table.capacity.writeUnits,
+    readUnits: table.capacity.readUnits,
+    cpuMicrosPerEvent: cpu / bodies.length,
+    failedRecords,
+  };
+}
