@@ -173,6 +173,7 @@ export async function queueArn(sqs: SQSClient, queueUrl: string): Promise<string
 }
 
 export interface QueueDepth {
+  /** ApproximateNumberOfMessages; local-aws-sqs counts in-flight messages here too. */
   readonly visible: number;
   readonly inFlight: number;
 }
