@@ -40,6 +40,10 @@ export function buildProgram(): Command {
     .requiredOption('--input <file>', 'one SQS message body per line; - for standard input')
     .option('--json', 'print the result as one JSON document')
     .option('--visibility-timeout <seconds>', 'seconds before a failed message is retried', '2')
+    .option(
+      '--detection-config <file>',
+      'detection settings JSON (threshold, overrides, suppressions)',
+    )
     .addOption(
       new Option(
         '--inject-faults <spec>',
@@ -51,6 +55,7 @@ export function buildProgram(): Command {
       examples(
         'voiso-sec simulate --input examples/voiso-events.jsonl',
         'voiso-sec simulate --input examples/voiso-events.jsonl --json | jq .summary',
+        'voiso-sec simulate --input examples/voiso-events.jsonl --detection-config examples/detection-config.json',
         'cat events.jsonl | voiso-sec simulate --input - --json',
       ),
     )
@@ -71,6 +76,10 @@ export function buildProgram(): Command {
     .option(
       '--visibility-timeout <seconds>',
       'seconds before a failed message is retried (default: as deployed)',
+    )
+    .option(
+      '--detection-config <file>',
+      'detection settings JSON (threshold, overrides, suppressions)',
     )
     .addOption(
       new Option(

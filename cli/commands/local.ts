@@ -6,6 +6,7 @@ import { postToSlack } from '../../lambda/slack/post';
 import { UsageError } from '../errors';
 import { LOCAL_CREDENTIALS } from '../local/emulators';
 import { parseFaultSpec } from '../local/faults';
+import { localIngestConfig } from '../local/ingest-config';
 import { startPipeline } from '../local/pipeline';
 import { clearLocalState, writeLocalState } from '../local/state';
 import { parseSeconds } from './simulate';
@@ -17,6 +18,7 @@ export interface LocalOptions {
   readonly dynamodbPort?: string;
   readonly visibilityTimeout?: string;
   readonly injectFaults?: string;
+  readonly detectionConfig?: string;
 }
 
 const port = (name: string, value: string | undefined) =>
@@ -31,9 +33,14 @@ export async function runLocal(
   out: (line: string) => void,
   err: (line: string) => void,
 ): Promise<void> {
-  if (options.slackWebhook !== undefined && !/^https:\/\//.test(options.slackWebhook)) {
+  // Plain http only to this machine (a test receiver); a real webhook URL is a credential.
+  if (
+    options.slackWebhook !== undefined &&
+    !/^(https:\/\/|http:\/\/(127\.0\.0\.1|localhost)[:/])/.test(options.slackWebhook)
+  ) {
     throw new UsageError('--slack-webhook: expected an https:// incoming webhook URL');
   }
+  const config = localIngestConfig(options.detectionConfig);
   const visibility =
     options.visibilityTimeout === undefined
       ? undefined
@@ -44,6 +51,7 @@ export async function runLocal(
     dynamodbPort: port('--dynamodb-port', options.dynamodbPort),
     ...(options.dataDir !== undefined && { dataDir: options.dataDir }),
     ...(visibility !== undefined && { visibilityTimeoutSeconds: visibility }),
+    config,
     ...(fault && { fault }),
     onError: (error) =>
       err(`ingest error: ${error instanceof Error ? error.message : String(error)}`),

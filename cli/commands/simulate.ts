@@ -9,6 +9,7 @@ import type { Alert } from '../../lambda/ingest/ports';
 import { UsageError } from '../errors';
 import { queueDepth } from '../local/emulators';
 import { parseFaultSpec } from '../local/faults';
+import { localIngestConfig } from '../local/ingest-config';
 import { type LocalPipeline, startPipeline } from '../local/pipeline';
 import { numberedBodies, sendBodies } from '../send-messages';
 import { progress, renderTable, sleep } from '../terminal';
@@ -18,6 +19,7 @@ export interface SimulateOptions {
   readonly json?: boolean;
   readonly visibilityTimeout?: string;
   readonly injectFaults?: string;
+  readonly detectionConfig?: string;
 }
 
 export interface SimulationResult {
@@ -174,9 +176,11 @@ export async function runSimulation(options: SimulateOptions): Promise<Simulatio
   const fault = options.injectFaults ? parseFaultSpec(options.injectFaults) : undefined;
   const numbered = numberedBodies(readInput(options.input));
   const bodies = numbered.map((entry) => entry.body);
+  const config = localIngestConfig(options.detectionConfig);
   const bar = progress();
   const pipeline = await startPipeline({
     visibilityTimeoutSeconds: visibility,
+    config,
     ...(fault && { fault }),
   });
   try {

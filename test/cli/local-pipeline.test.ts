@@ -1,6 +1,8 @@
 // `voiso-sec local` with `send`, `query` and `redrive` against it, each a child process: the
 // audit queries over the real indexes, and a transient failure that ends in the DLQ and is
 // then redriven into the table.
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { lines, voisoEvent } from './factories';
 import { type RunningLocal, runCli, startLocal } from './run-cli';
 
@@ -158,5 +160,42 @@ describe('the local pipeline', () => {
     const rows = await query('--user', 'flaky@example.com');
     expect(rows[0]?.event).toBe('deleted_user');
     expect(local.output()).toContain('ALERT alerts high');
+  });
+});
+
+describe('local --slack-webhook', () => {
+  it('posts alerts through the Slack formatter, escaping event text', async () => {
+    const posts: string[] = [];
+    const receiver = createServer((request, response) => {
+      let body = '';
+      request.on('data', (chunk) => {
+        body += chunk;
+      });
+      request.on('end', () => {
+        posts.push(body);
+        response.end('ok');
+      });
+    });
+    await new Promise<void>((resolve) => receiver.listen(0, '127.0.0.1', resolve));
+    const { port } = receiver.address() as AddressInfo;
+    const local = await startLocal(['--slack-webhook', `http://127.0.0.1:${port}/hook`]);
+    try {
+      const hostile = voisoEvent({
+        event: 'deleted_user',
+        params: { user: '<!channel> <@U123>@example.com', access_group: 'agent' },
+      });
+
+      await runCli(['send', '--local', '--file', '-'], { env: local.env, input: lines(hostile) });
+      for (let i = 0; i < 60 && posts.length === 0; i++) {
+        await new Promise((resolve) => setTimeout(resolve, 250));
+      }
+
+      expect(posts).toHaveLength(1);
+      expect(posts[0]).toContain('&lt;!channel&gt;');
+      expect(posts[0]).not.toContain('<!channel>');
+    } finally {
+      await local.stop();
+      receiver.close();
+    }
   });
 });

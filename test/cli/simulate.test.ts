@@ -1,4 +1,7 @@
 // `voiso-sec simulate` end to end: the CLI in a child process, the real handler, emulators.
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import fc from 'fast-check';
 import type { SimulationResult } from '../../cli/commands/simulate';
 import { lines, voisoEvent } from './factories';
@@ -144,5 +147,30 @@ describe('simulate on other input', () => {
     const result = parse(run.stdout);
     expect(result.summary).toMatchObject({ sent: 2, stored: 1, deadLettered: 1 });
     expect(result.deadLettered).toEqual([{ body: failing }]);
+  });
+});
+
+describe('simulate --detection-config', () => {
+  it('stores a suppressed event with its severity but does not alert on it', async () => {
+    const config = JSON.stringify({
+      suppressions: [{ id: 'bot', reason: 'provisioning job', actor: 'bot@example.com' }],
+    });
+    const file = join(mkdtempSync(join(tmpdir(), 'voiso-sec-config-')), 'detection.json');
+    writeFileSync(file, config);
+    const input = lines(
+      voisoEvent({
+        type: 'user',
+        event: 'privileges_updated',
+        params: { who: 'bot@example.com', user: 'x@example.com', from: 'agent', to: 'admin' },
+      }),
+    );
+
+    const run = await runCli(['simulate', '--input', '-', '--json', '--detection-config', file], {
+      input,
+    });
+
+    const result = parse(run.stdout);
+    expect(result.stored[0]).toMatchObject({ severity: 'critical', suppressedBy: 'bot' });
+    expect(result.alerts).toEqual([]);
   });
 });
