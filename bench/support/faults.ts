@@ -45,9 +45,23 @@ export interface InvocationFaults {
   readonly transient: boolean;
   readonly crashAt?: CrashPoint;
   crashed: boolean;
-  /** Alert entry ids SNS accepted in an invocation that crashes after a publish. */
-  readonly publishedBeforeCrash: string[];
+  /** Alert entry ids SNS accepted during this invocation. */
+  readonly accepted: string[];
+  /** Some alert of this invocation failed to publish (whole call or entry). */
+  publishFailed: boolean;
+  /** A DynamoDB fault hit this invocation after SNS accepted some of its alerts. */
+  faultAfterPublish: boolean;
 }
+
+/** A fresh fault state for one invocation. */
+export const invocationFaults = (transient: boolean, crashAt?: CrashPoint): InvocationFaults => ({
+  transient,
+  ...(crashAt !== undefined && { crashAt }),
+  crashed: false,
+  accepted: [],
+  publishFailed: false,
+  faultAfterPublish: false,
+});
 
 /** Thrown into the handler once its invocation has "died"; nothing after that takes effect. */
 export class InvocationCrash extends Error {
@@ -87,6 +101,10 @@ export class FaultInjector {
 
   private note(fault: InjectedFault, n = 1): void {
     this.injected.set(fault, this.count(fault) + n);
+    const faults = this.scope.getStore();
+    if (faults === undefined || n === 0) return;
+    if (fault === 'snsCallFailure' || fault === 'snsEntryFailure') faults.publishFailed = true;
+    else if (faults.accepted.length > 0 && fault !== 'crash') faults.faultAfterPublish = true;
   }
 
   private roll(rate: number): boolean {
@@ -182,12 +200,8 @@ export class FaultInjector {
         kept.length > 0
           ? await proceed({ ...input, PublishBatchRequestEntries: kept })
           : { Successful: [], Failed: [] };
-      const faults = this.scope.getStore();
-      // Calls already under way when the crash hits still reach SNS: all of them count.
-      if (faults?.crashAt === 'after-publish') {
-        const successful = (output.Successful ?? []) as Entry[];
-        faults.publishedBeforeCrash.push(...successful.map((entry) => entry.Id));
-      }
+      const successful = (output.Successful ?? []) as Entry[];
+      this.scope.getStore()?.accepted.push(...successful.map((entry) => entry.Id));
       this.crashIfAt('after-publish');
       const failed = failing.map((entry) => ({
         Id: entry.Id,

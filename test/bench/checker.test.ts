@@ -49,7 +49,7 @@ function perfectObservation(options: { doomed?: number } = {}): SoakObservation 
       .filter((s) => s.doomed)
       .map((s) => ({ messageId: s.messageId, body: s.message.body })),
     alerts,
-    crashedPublishIds: new Set(),
+    concurrentContents: new Set(),
   };
 }
 
@@ -105,7 +105,7 @@ describe('checkSoak', () => {
     expect(verdict.violations.join('\n')).toMatch(/stored 2 times \(doubled\)/);
   });
 
-  it('reports a second alert no crash explains, and accepts one a crash explains', () => {
+  it('reports a second alert no window explains, and accepts one a documented window explains', () => {
     const observation = perfectObservation();
     const event = firstAlertWorthy(observation);
     const again: ObservedAlert = { entryId: 'retry-1', topic: 'alerts', eventId: event.eventId };
@@ -114,7 +114,11 @@ describe('checkSoak', () => {
     const unexplained = checkSoak(doubled);
     const explained = checkSoak({
       ...doubled,
-      crashedPublishIds: new Set([`${event.eventId}-alerts`]),
+      alerts: doubled.alerts.map((a) =>
+        a.entryId === 'retry-1'
+          ? { ...a, window: 'crash or failed mark between publish and marking sent' as const }
+          : a,
+      ),
     });
 
     expect(unexplained.violations.join('\n')).toMatch(/alerted 2 times on alerts, 0 explained/);

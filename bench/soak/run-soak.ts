@@ -1,0 +1,281 @@
+// The fault-injection soak: a seeded mix through the local pipeline (local-aws-sqs with the
+// stack's redrive policy, the CLI's event-source poller, voiso-sec's handler and real adapters,
+// dynalite) while faults are injected at the SDK clients, then the checker's verdict.
+import { type AttributeValue, ScanCommand } from '@aws-sdk/client-dynamodb';
+import { DeleteMessageBatchCommand, ReceiveMessageCommand } from '@aws-sdk/client-sqs';
+import { unmarshall } from '@aws-sdk/util-dynamodb';
+import type { SQSEvent } from 'aws-lambda';
+import { queueDepth } from '../../cli/local/emulators';
+import { SqsEventSourcePoller } from '../../cli/local/poller';
+import { sendBodies } from '../../cli/send-messages';
+import type { IngestHandler } from '../../lambda/ingest/create-handler';
+import { PIPELINE_DEFAULTS } from '../../lib/pipeline-defaults';
+import { type GeneratedMessage, generateMix } from '../generate';
+import { InMemorySns } from '../support/aws-clients';
+import { startEmulatorProcess } from '../support/emulator-process';
+import {
+  type CrashPoint,
+  DEFAULT_FAULT_RATES,
+  FaultInjector,
+  type FaultRates,
+  type InjectedFault,
+  invocationFaults,
+} from '../support/faults';
+import { dynamoDbClient, snsClient, voisoSecHandler } from '../support/handlers';
+import { seededRandom } from '../support/random';
+import {
+  type AlertWindow,
+  checkSoak,
+  type ObservedAlert,
+  type ObservedEvent,
+  type SentMessage,
+  type SoakVerdict,
+} from './checker';
+
+export interface SoakOptions {
+  readonly seed: number;
+  readonly messages: number;
+  /** Messages whose store always fails (they must end in the DLQ). @default max(3, 0.2%) */
+  readonly permanentFaults?: number;
+  readonly rates?: FaultRates;
+  /** Share of invocations that crash (or time out) after an effect. @default 0.1 */
+  readonly crashRate?: number;
+  readonly pollers?: number;
+  readonly onProgress?: (line: string) => void;
+}
+
+export interface SoakResult {
+  readonly verdict: SoakVerdict;
+  readonly injected: Readonly<Record<InjectedFault, number>>;
+  readonly invocations: number;
+  readonly seconds: number;
+}
+
+/**
+ * Function timeout given to the poller: the handler keeps back 5 s for publishing, so 6 s
+ * leaves 1 s of store retries, short enough to make many runs of the retry path in one soak.
+ */
+const FUNCTION_TIMEOUT_SECONDS = 6;
+/** At least the function timeout, as Lambda requires; short so SQS retries come quickly. */
+const VISIBILITY_TIMEOUT_SECONDS = 7;
+/** Transient faults only on the first deliveries, so they alone never exhaust maxReceiveCount. */
+const LAST_FAULTY_DELIVERY = 2;
+
+const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
+
+export async function runSoak(options: SoakOptions): Promise<SoakResult> {
+  const started = Date.now();
+  const random = seededRandom(options.seed);
+  const mix = generateMix({ count: options.messages, seed: options.seed });
+  const doomed = chooseDoomed(
+    mix,
+    options.permanentFaults ?? Math.max(3, Math.round(options.messages * 0.002)),
+    options.seed,
+  );
+  const doomedKeys = new Set([...doomed].map((i) => mix[i]?.contentKey));
+  const contentOfBody = new Map<string, string>();
+  for (const m of mix) if (m.contentKey !== undefined) contentOfBody.set(m.body, m.contentKey);
+
+  const emulators = await startEmulatorProcess(VISIBILITY_TIMEOUT_SECONDS);
+  const dynamodb = dynamoDbClient(emulators.dynamodbEndpoint);
+  const sns = snsClient();
+  new InMemorySns().attach(sns);
+  const injector = new FaultInjector(random, options.rates ?? DEFAULT_FAULT_RATES, (item) => {
+    const callcenter = (item.callcenter as AttributeValue | undefined)?.S;
+    const timestamp = (item.timestamp as AttributeValue | undefined)?.S;
+    return doomedKeys.has(`${callcenter}|${timestamp}`);
+  });
+  injector.attachDynamoDb(dynamodb).attachSns(sns);
+  const pollers: SqsEventSourcePoller[] = [];
+  try {
+    const sent = await sendBodies(
+      emulators.sqs,
+      emulators.queueUrl,
+      mix.map((m) => m.body),
+    );
+    if (sent.rejected.length > 0) throw new Error(`SQS rejected ${sent.rejected.length} bodies`);
+    const sentMessages: SentMessage[] = sent.accepted.map(({ index, messageId }) => {
+      const message = mix[index];
+      if (message === undefined) throw new Error(`no message ${index}`);
+      return { messageId, message, doomed: doomed.has(index) };
+    });
+
+    const inner = voisoSecHandler({ dynamodb, sns, tableName: emulators.tableName });
+    const alerts: ObservedAlert[] = [];
+    const intervals: { start: number; end: number; contents: Set<string> }[] = [];
+    let invocations = 0;
+    const crashRate = options.crashRate ?? 0.1;
+    const handler: IngestHandler = async (event: SQSEvent, context) => {
+      invocations++;
+      const transient = event.Records.every(
+        (r) => Number(r.attributes.ApproximateReceiveCount) <= LAST_FAULTY_DELIVERY,
+      );
+      const crashAt: CrashPoint | undefined =
+        transient && random.chance(crashRate)
+          ? random.chance(0.5)
+            ? 'after-store'
+            : 'after-publish'
+          : undefined;
+      const faults = invocationFaults(transient, crashAt);
+      const start = Date.now();
+      const response = await injector.run(faults, () => inner(event, context));
+      const contents = new Set(event.Records.flatMap((r) => contentOfBody.get(r.body) ?? []));
+      intervals.push({ start, end: Date.now(), contents });
+      const window: AlertWindow | undefined =
+        (faults.crashed && faults.crashAt === 'after-publish') || faults.faultAfterPublish
+          ? 'crash or failed mark between publish and marking sent'
+          : faults.publishFailed
+            ? 'partial publish (a sibling alert failed, both are resent)'
+            : undefined;
+      for (const entryId of faults.accepted) alerts.push(observedAlert(entryId, window));
+      // The process "died": Lambda reports an error and the poller deletes nothing.
+      if (faults.crashed) throw new Error('injected crash: the invocation died mid-batch');
+      return response;
+    };
+
+    for (let i = 0; i < (options.pollers ?? 2); i++) {
+      const poller = new SqsEventSourcePoller({
+        sqs: emulators.sqs,
+        queueUrl: emulators.queueUrl,
+        queueArn: emulators.queueArn,
+        region: emulators.region,
+        handler,
+        functionTimeoutSeconds: FUNCTION_TIMEOUT_SECONDS,
+        maxBatchingWindowSeconds: PIPELINE_DEFAULTS.maxBatchingWindowSeconds,
+        onError: () => {},
+      });
+      poller.start();
+      pollers.push(poller);
+    }
+    let lastReport = Date.now();
+    for (;;) {
+      await sleep(200);
+      const depth = await queueDepth(emulators.sqs, emulators.queueUrl);
+      if (depth.visible === 0 && depth.inFlight === 0 && pollers.every((p) => !p.active)) break;
+      if (Date.now() - lastReport > 5_000) {
+        lastReport = Date.now();
+        options.onProgress?.(
+          `  ${Math.round((Date.now() - started) / 1000)} s: ${depth.visible} queued, ${depth.inFlight} in flight, ${invocations} invocations`,
+        );
+      }
+    }
+    await Promise.all(pollers.map((p) => p.stop()));
+    pollers.length = 0;
+
+    const items = await scanAll(emulators.dynamodb, emulators.tableName);
+    const events: ObservedEvent[] = items
+      .filter((item) => item.kind === 'event')
+      .map((item) => ({
+        eventId: String(item.eventId),
+        callcenter: String(item.callcenter),
+        timestamp: String(item.timestamp),
+        severity: item.severity as ObservedEvent['severity'],
+        ...(item.suppressedBy !== undefined && { suppressedBy: String(item.suppressedBy) }),
+        messageId: String(item.messageId),
+      }));
+    const quarantined = items
+      .filter((item) => item.kind === 'quarantine')
+      .map((item) => ({ messageId: String(item.messageId), body: String(item.body) }));
+    const deadLettered = await drain(emulators.sqs, emulators.deadLetterQueueUrl);
+
+    const verdict = checkSoak({
+      sent: sentMessages,
+      events,
+      quarantined,
+      deadLettered,
+      alerts,
+      concurrentContents: concurrentContents(intervals),
+    });
+    return {
+      verdict,
+      injected: Object.fromEntries(injector.injected) as Record<InjectedFault, number>,
+      invocations,
+      seconds: (Date.now() - started) / 1000,
+    };
+  } finally {
+    await Promise.all(pollers.map((p) => p.stop()));
+    dynamodb.destroy();
+    sns.destroy();
+    await emulators.stop();
+  }
+}
+
+/** Picks original events nothing else repeats, so each permanent fault is one DLQ message. */
+function chooseDoomed(mix: readonly GeneratedMessage[], count: number, seed: number): Set<number> {
+  const repeated = new Set(
+    mix.flatMap((m) => (m.duplicateOf === undefined ? [] : [m.duplicateOf])),
+  );
+  const candidates = mix.flatMap((m, i) => (m.kind === 'event' && !repeated.has(i) ? [i] : []));
+  const random = seededRandom(seed ^ 0x5eed);
+  const chosen = new Set<number>();
+  while (chosen.size < Math.min(count, candidates.length)) chosen.add(random.pick(candidates));
+  return chosen;
+}
+
+function observedAlert(entryId: string, window: AlertWindow | undefined): ObservedAlert {
+  const cut = entryId.lastIndexOf('-');
+  const topic = entryId.slice(cut + 1) === 'critical' ? 'critical' : 'alerts';
+  return {
+    entryId,
+    topic,
+    eventId: entryId.slice(0, cut),
+    ...(window !== undefined && { window }),
+  };
+}
+
+/** Content keys carried by two invocations that overlapped in time. */
+function concurrentContents(
+  intervals: readonly { start: number; end: number; contents: Set<string> }[],
+): Set<string> {
+  const result = new Set<string>();
+  const sorted = [...intervals].sort((a, b) => a.start - b.start);
+  sorted.forEach((a, i) => {
+    for (const b of sorted.slice(i + 1)) {
+      if (b.start > a.end) break;
+      for (const key of b.contents) if (a.contents.has(key)) result.add(key);
+    }
+  });
+  return result;
+}
+
+async function scanAll(
+  client: import('@aws-sdk/client-dynamodb').DynamoDBClient,
+  tableName: string,
+): Promise<Record<string, unknown>[]> {
+  const items: Record<string, unknown>[] = [];
+  let startKey: Record<string, AttributeValue> | undefined;
+  do {
+    const page = await client.send(
+      new ScanCommand({ TableName: tableName, ExclusiveStartKey: startKey }),
+    );
+    for (const raw of page.Items ?? []) items.push(unmarshall(raw));
+    startKey = page.LastEvaluatedKey;
+  } while (startKey !== undefined);
+  return items;
+}
+
+async function drain(
+  sqs: import('@aws-sdk/client-sqs').SQSClient,
+  queueUrl: string,
+): Promise<{ messageId: string; body: string }[]> {
+  const messages: { messageId: string; body: string }[] = [];
+  for (;;) {
+    const page = await sqs.send(
+      new ReceiveMessageCommand({
+        QueueUrl: queueUrl,
+        MaxNumberOfMessages: 10,
+        WaitTimeSeconds: 0,
+        VisibilityTimeout: 60,
+      }),
+    );
+    const received = page.Messages ?? [];
+    if (received.length === 0) return messages;
+    for (const m of received) messages.push({ messageId: m.MessageId ?? '', body: m.Body ?? '' });
+    await sqs.send(
+      new DeleteMessageBatchCommand({
+        QueueUrl: queueUrl,
+        Entries: received.map((m, i) => ({ Id: String(i), ReceiptHandle: m.ReceiptHandle ?? '' })),
+      }),
+    );
+  }
+}

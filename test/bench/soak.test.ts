@@ -1,0 +1,25 @@
+// The soak, seeded and small enough for `npm test`: 1,500 messages through the local pipeline
+// with every kind of fault injected, then the same invariants `npm run soak` checks. The
+// checker's own ability to fail is shown in checker.test.ts.
+import { runSoak } from '../../bench/soak/run-soak';
+
+describe('fault-injection soak (short)', () => {
+  it('loses nothing, doubles nothing and alerts exactly once outside the documented windows', async () => {
+    // prepare + act
+    const result = await runSoak({ seed: 7, messages: 1_500, permanentFaults: 3 });
+
+    // assert
+    expect(result.verdict.violations).toEqual([]);
+    const c = result.verdict.counts;
+    expect(c.sent).toBe(1_500);
+    expect(c.deadLettered).toBe(3);
+    expect(c.sent).toBe(c.stored + c.duplicates + c.quarantined + c.deadLettered);
+    // The run must actually have exercised the faults it claims to survive.
+    expect(result.injected.permanent).toBeGreaterThan(0);
+    expect(result.injected.unprocessed).toBeGreaterThan(0);
+    expect((result.injected.throttle ?? 0) + (result.injected.serverError ?? 0)).toBeGreaterThan(0);
+    expect(
+      (result.injected.snsEntryFailure ?? 0) + (result.injected.snsCallFailure ?? 0),
+    ).toBeGreaterThan(0);
+  }, 90_000);
+});
