@@ -62,7 +62,14 @@ export class DynamoDbEventStore implements EventStore {
 
   async write(items: readonly StoredItem[], options: StoreCallOptions): Promise<WriteOutcome> {
     const results = await Promise.all(
-      chunk(items, MAX_WRITE_BATCH).map((part) => this.writeChunk(part, options)),
+      chunk(items, MAX_WRITE_BATCH).map((part) =>
+        this.writeRequests(
+          part.map((item) => ({
+            PutRequest: { Item: marshall(item, { removeUndefinedValues: true }) },
+          })),
+          options,
+        ),
+      ),
     );
     return {
       unwritten: results.flatMap((r) => r.unwritten),
@@ -101,13 +108,11 @@ export class DynamoDbEventStore implements EventStore {
     return { existing, unknown };
   }
 
-  private async writeChunk(
-    items: readonly StoredItem[],
+  private async writeRequests(
+    requests: readonly WriteRequest[],
     options: StoreCallOptions,
   ): Promise<WriteOutcome> {
-    let pending: WriteRequest[] = items.map((item) => ({
-      PutRequest: { Item: marshall(item, { removeUndefinedValues: true }) },
-    }));
+    let pending = [...requests];
     let retries = 0;
     for (let attempt = 0; pending.length > 0; attempt++) {
       try {
@@ -118,15 +123,39 @@ export class DynamoDbEventStore implements EventStore {
       } catch (error) {
         const storeError = toStoreError(error);
         this.onError(storeError, 'write');
-        if (storeError instanceof PermanentStoreError) break;
+        if (storeError instanceof PermanentStoreError) {
+          // DynamoDB rejects a whole BatchWriteItem for one bad item. Halve the request until
+          // the bad item stands alone, so it alone fails (log2(25) extra calls, on this rare path).
+          return pending.length > 1
+            ? this.bisect(pending, options, retries)
+            : unwrittenOf(pending, retries);
+        }
       }
       if (pending.length === 0) break;
       if (!(await backoff(attempt, options.deadline, this.backoffOptions))) break;
       retries++;
     }
-    const unwritten = pending.flatMap((request) =>
-      request.PutRequest?.Item ? [keyOf(unmarshall(request.PutRequest.Item))] : [],
-    );
-    return { unwritten, retries };
+    return unwrittenOf(pending, retries);
   }
+
+  private async bisect(
+    requests: readonly WriteRequest[],
+    options: StoreCallOptions,
+    retriesSoFar: number,
+  ): Promise<WriteOutcome> {
+    const middle = Math.ceil(requests.length / 2);
+    const halves = [requests.slice(0, middle), requests.slice(middle)];
+    const results = await Promise.all(halves.map((half) => this.writeRequests(half, options)));
+    return {
+      unwritten: results.flatMap((r) => r.unwritten),
+      retries: results.reduce((sum, r) => sum + r.retries, retriesSoFar),
+    };
+  }
+}
+
+function unwrittenOf(pending: readonly WriteRequest[], retries: number): WriteOutcome {
+  const unwritten = pending.flatMap((request) =>
+    request.PutRequest?.Item ? [keyOf(unmarshall(request.PutRequest.Item))] : [],
+  );
+  return { unwritten, retries };
 }

@@ -268,6 +268,44 @@ describe('ingest handler against dynalite', () => {
     expect(publishInputs(h.sns)).toHaveLength(0);
   });
 
+  it('isolates an item DynamoDB rejects outright, so only its record fails', async () => {
+    // Prepare
+    const h = await createHarness(db);
+    const poisoned = sqsRecord(voisoEvent('app_login/deleted_user', { callcenter: 'poisoned' }));
+    const mock = mockClient(h.storeClient);
+    let rejectedCalls = 0;
+    mock
+      .on(BatchGetItemCommand)
+      .callsFake((input) => db.client.send(new BatchGetItemCommand(input)));
+    mock.on(BatchWriteItemCommand).callsFake(async (input: BatchWriteItemCommandInput) => {
+      const requests = Object.values(input.RequestItems ?? {})[0] ?? [];
+      if (requests.some((r) => r.PutRequest?.Item?.callcenter?.S === 'poisoned')) {
+        rejectedCalls++;
+        throw Object.assign(new Error('Item size has exceeded the maximum allowed size'), {
+          name: 'ValidationException',
+          $metadata: { httpStatusCode: 400 },
+        });
+      }
+      return db.client.send(new BatchWriteItemCommand(input));
+    });
+    const healthy = DOCUMENTED_PAIRS.slice(0, 9).map((pair) =>
+      sqsRecord(voisoEvent(pair, { callcenter: 'bisect' })),
+    );
+    // Act
+    const response = await h.handler(
+      sqsEvent(...healthy.slice(0, 4), poisoned, ...healthy.slice(4)),
+    );
+    mock.restore();
+    // Assert
+    expect(response.batchItemFailures).toEqual([{ itemIdentifier: poisoned.messageId }]);
+    expect(rejectedCalls).toBeGreaterThan(1);
+    const items = await h.query({
+      KeyConditionExpression: 'pk = :pk',
+      ExpressionAttributeValues: { ':pk': { S: 'CC#bisect' } },
+    });
+    expect(items).toHaveLength(9);
+  });
+
   it('fails every event record when the lookup fails, but still quarantines', async () => {
     // Prepare
     const h = await createHarness(db);
