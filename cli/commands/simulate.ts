@@ -238,12 +238,14 @@ export async function runSimulation(options: SimulateOptions): Promise<Simulatio
   }
 }
 
+const plural = (n: number, noun: string) => `${n} ${noun}${n === 1 ? '' : 's'}`;
+
 export function formatSimulation(result: SimulationResult): string {
   const { summary } = result;
   const lines = [
-    `Sent ${summary.sent} messages: ${summary.stored} stored, ${summary.duplicates} duplicates, ` +
-      `${summary.quarantined} quarantined, ${summary.deadLettered} dead-lettered; ` +
-      `${summary.alerts} alerts published.`,
+    `Sent ${plural(summary.sent, 'message')}: ${summary.stored} stored, ` +
+      `${plural(summary.duplicates, 'duplicate')}, ${summary.quarantined} quarantined, ` +
+      `${summary.deadLettered} dead-lettered; ${plural(summary.alerts, 'alert')} published.`,
   ];
   if (summary.rejected > 0)
     lines.push(`${summary.rejected} lines were refused by SQS and not sent.`);

@@ -106,7 +106,7 @@ describe('simulate on other input', () => {
     const run = await runCli(['simulate', '--input', '-'], { input });
 
     expect(run.code).toBe(0);
-    expect(run.stdout).toContain('Sent 3 messages: 1 stored, 1 duplicates, 1 quarantined');
+    expect(run.stdout).toContain('Sent 3 messages: 1 stored, 1 duplicate, 1 quarantined');
     expect(run.stdout).toContain('app_login/successful_login');
   });
 
