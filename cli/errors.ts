@@ -25,6 +25,11 @@ export function describeAwsSetupError(error: unknown): string | undefined {
     case 'InvalidSignatureException':
     case 'SignatureDoesNotMatch':
       return 'AWS rejected the credentials: check the profile or access key';
+    case 'QueueDoesNotExist':
+    case 'AWS.SimpleQueueService.NonExistentQueue':
+      return 'The queue does not exist: check --queue-url, --stack and --region';
+    case 'ResourceNotFoundException':
+      return `Not found: ${error.message} (check --table, --stack and --region)`;
     case 'AccessDeniedException':
     case 'AccessDenied':
       return `AWS denied access: ${error.message}`;
