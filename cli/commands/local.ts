@@ -21,8 +21,13 @@ export interface LocalOptions {
   readonly detectionConfig?: string;
 }
 
-const port = (name: string, value: string | undefined) =>
-  value === undefined ? 0 : parseSeconds(name, value, 0, 65_535);
+function port(name: string, value: string | undefined): number {
+  if (value === undefined) return 0;
+  if (!/^\d{1,5}$/.test(value) || Number(value) > 65_535) {
+    throw new UsageError(`${name}: expected a port number from 0 to 65535, got "${value}"`);
+  }
+  return Number(value);
+}
 
 export function alertLine(alert: Alert): string {
   return `[${new Date().toISOString()}] ALERT ${alert.topic} ${alert.severity}: ${alert.subject}`;

@@ -2,11 +2,12 @@
 // deployed stack's redrive settings) and dynalite (the stack's table and indexes), on loopback.
 
 import type { Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import { type AddressInfo, createServer } from 'node:net';
 import { CreateTableCommand, DescribeTableCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { CreateQueueCommand, GetQueueAttributesCommand, SQSClient } from '@aws-sdk/client-sqs';
 import { eventsTableDefinition } from '../../lambda/adapters/table-schema';
 import { PIPELINE_DEFAULTS } from '../../lib/pipeline-defaults';
+import { UsageError } from '../errors';
 
 // Neither emulator checks signatures; fixed values make the printed instructions copyable.
 export const LOCAL_CREDENTIALS = { accessKeyId: 'local', secretAccessKey: 'local' } as const;
@@ -66,7 +67,25 @@ export const sqsClientFor = (endpoint: string, region = LOCAL_REGION) =>
 export const dynamoDbClientFor = (endpoint: string, region = LOCAL_REGION) =>
   new DynamoDBClient({ region, endpoint, credentials: LOCAL_CREDENTIALS });
 
+/** Fails with a one-line UsageError when a chosen port is taken (0 always works). */
+async function ensurePortFree(port: number, option: string): Promise<void> {
+  if (port === 0) return;
+  const probe = createServer();
+  await new Promise<void>((resolve, reject) => {
+    probe.once('error', (error: NodeJS.ErrnoException) =>
+      reject(
+        error.code === 'EADDRINUSE'
+          ? new UsageError(`${option}: port ${port} is already in use`)
+          : error,
+      ),
+    );
+    probe.listen(port, '127.0.0.1', () => probe.close(() => resolve()));
+  });
+}
+
 async function startSqs(port: number): Promise<Server> {
+  // local-aws-sqs does not report listen errors; it would crash the process instead.
+  await ensurePortFree(port, '--sqs-port');
   const { createSqsServer } = require('local-aws-sqs') as {
     createSqsServer(options: Record<string, unknown>): Promise<Server>;
   };
@@ -79,6 +98,7 @@ async function startDynalite(port: number, dataDir: string | undefined): Promise
   const dynalite = require('dynalite') as (options: Record<string, unknown>) => DynaliteServer;
   const server = dynalite({ createTableMs: 0, ...(dataDir !== undefined && { path: dataDir }) });
   server.keepAliveTimeout = KEEP_ALIVE_MS;
+  await ensurePortFree(port, '--dynamodb-port');
   await new Promise<void>((resolve, reject) =>
     server.listen(port, '127.0.0.1', (error) => (error ? reject(error) : resolve())),
   );

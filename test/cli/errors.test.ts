@@ -34,6 +34,7 @@ describe('errors and exit codes', () => {
     [['send', '--local', '--sample', 'app_login/nope'], '--sample: unknown "app_login/nope"'],
     [['redrive', '--local'], 'No local pipeline is running'],
     [['local', '--slack-webhook', 'http://example.com/hook'], '--slack-webhook'],
+    [['local', '--sqs-port', 'abc'], '--sqs-port: expected a port number'],
   ])('voiso-sec %j', async (args, message) => {
     const run = await runCli(args);
 
