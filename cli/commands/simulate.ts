@@ -138,7 +138,8 @@ async function waitUntilDrained(pipeline: LocalPipeline, report: (text: string) 
   // Two consecutive quiet checks: a batch can be between receive and invoke for an instant.
   while (quietChecks < 2) {
     const depth = await queueDepth(sqs, queueUrl);
-    const quiet = depth.visible === 0 && depth.inFlight === 0 && !pipeline.poller.active;
+    const quiet =
+      depth.visible === 0 && depth.inFlight === 0 && depth.delayed === 0 && !pipeline.poller.active;
     quietChecks = quiet ? quietChecks + 1 : 0;
     report(`draining: ${depth.visible} queued, ${depth.inFlight} in flight`);
     await sleep(100);

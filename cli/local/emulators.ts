@@ -196,17 +196,24 @@ export interface QueueDepth {
   /** ApproximateNumberOfMessages; local-aws-sqs counts in-flight messages here too. */
   readonly visible: number;
   readonly inFlight: number;
+  /** Sent but not yet receivable (local-aws-sqs delays even DelaySeconds 0 by one tick). */
+  readonly delayed: number;
 }
 
 export async function queueDepth(sqs: SQSClient, queueUrl: string): Promise<QueueDepth> {
   const result = await sqs.send(
     new GetQueueAttributesCommand({
       QueueUrl: queueUrl,
-      AttributeNames: ['ApproximateNumberOfMessages', 'ApproximateNumberOfMessagesNotVisible'],
+      AttributeNames: [
+        'ApproximateNumberOfMessages',
+        'ApproximateNumberOfMessagesNotVisible',
+        'ApproximateNumberOfMessagesDelayed',
+      ],
     }),
   );
   return {
     visible: Number(result.Attributes?.ApproximateNumberOfMessages ?? 0),
     inFlight: Number(result.Attributes?.ApproximateNumberOfMessagesNotVisible ?? 0),
+    delayed: Number(result.Attributes?.ApproximateNumberOfMessagesDelayed ?? 0),
   };
 }

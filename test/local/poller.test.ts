@@ -61,6 +61,7 @@ describe('SqsEventSourcePoller', () => {
     expect(await queueDepth(emulators.sqs, emulators.queueUrl)).toEqual({
       visible: 0,
       inFlight: 0,
+      delayed: 0,
     });
   });
 
@@ -82,6 +83,7 @@ describe('SqsEventSourcePoller', () => {
     expect(await queueDepth(emulators.sqs, emulators.queueUrl)).toEqual({
       visible: 0,
       inFlight: 0,
+      delayed: 0,
     });
   });
 
@@ -103,6 +105,7 @@ describe('SqsEventSourcePoller', () => {
     expect(await queueDepth(emulators.sqs, emulators.queueUrl)).toEqual({
       visible: 1,
       inFlight: 1,
+      delayed: 0,
     });
   });
 });
