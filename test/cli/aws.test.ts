@@ -63,11 +63,9 @@ describe('deployed stack access', () => {
 
   it('returns the three values Voiso asks for', async () => {
     cloudFormation.on(DescribeStacksCommand).resolves(stackWith(OUTPUTS));
-    secrets
-      .on(GetSecretValueCommand, { SecretId: OUTPUTS.VoisoCredentialsSecretName })
-      .resolves({
-        SecretString: JSON.stringify({ accessKeyId: 'AKIAEXAMPLE', secretAccessKey: 's3cr3t' }),
-      });
+    secrets.on(GetSecretValueCommand, { SecretId: OUTPUTS.VoisoCredentialsSecretName }).resolves({
+      SecretString: JSON.stringify({ accessKeyId: 'AKIAEXAMPLE', secretAccessKey: 's3cr3t' }),
+    });
 
     const info = await connectionInfo({ region: 'eu-west-1' });
 
