@@ -23,6 +23,8 @@ export interface PollerOptions {
   readonly batchSize?: number;
   readonly maxBatchingWindowSeconds?: number;
   readonly functionTimeoutSeconds?: number;
+  /** Payload cap per invocation; Lambda's is 6 MB. @default 6_291_456 */
+  readonly maxBatchBytes?: number;
   /** Called when an invocation throws or a delete fails; the poller keeps going. */
   readonly onError?: (error: unknown) => void;
   /** Called after every invocation with the ids that succeeded and failed. */
@@ -78,11 +80,15 @@ export class SqsEventSourcePoller {
   private readonly batchSize: number;
   private readonly windowMs: number;
   private readonly timeoutMs: number;
+  private readonly maxBatchBytes: number;
+  /** Received messages that did not fit the last batch's payload cap; they open the next one. */
+  private carried: Message[] = [];
 
   constructor(private readonly options: PollerOptions) {
     this.batchSize = options.batchSize ?? PIPELINE_DEFAULTS.batchSize;
     this.windowMs =
       (options.maxBatchingWindowSeconds ?? PIPELINE_DEFAULTS.maxBatchingWindowSeconds) * 1000;
+    this.maxBatchBytes = options.maxBatchBytes ?? 6 * 1024 * 1024;
     this.timeoutMs =
       (options.functionTimeoutSeconds ?? PIPELINE_DEFAULTS.functionTimeoutSeconds) * 1000;
   }
@@ -146,15 +152,31 @@ export class SqsEventSourcePoller {
   }
 
   private async collectBatch(): Promise<Message[]> {
-    const first = await this.receive(this.batchSize);
+    const first = this.carried.length > 0 ? this.carried : await this.receive(this.batchSize);
+    this.carried = [];
     if (first.length === 0) return first;
     this.busy = true;
     const batch = new Map<string, Message>();
-    for (const message of first) batch.set(message.MessageId ?? '', message);
+    let bytes = 0;
+    let full = false;
+    const add = (messages: readonly Message[]) => {
+      for (const message of messages) {
+        const size = Buffer.byteLength(message.Body ?? '', 'utf8');
+        // Like Lambda, stop at the payload cap; one oversized message still goes alone.
+        if (full || (batch.size > 0 && bytes + size > this.maxBatchBytes)) {
+          full = true;
+          this.carried.push(message);
+          continue;
+        }
+        batch.set(message.MessageId ?? '', message);
+        bytes += size;
+      }
+    };
+    add(first);
     const closesAt = Date.now() + this.windowMs;
-    while (batch.size < this.batchSize && Date.now() < closesAt && this.running) {
+    while (!full && batch.size < this.batchSize && Date.now() < closesAt && this.running) {
       const more = await this.receive(this.batchSize - batch.size);
-      for (const message of more) batch.set(message.MessageId ?? '', message);
+      add(more);
       if (more.length === 0) await sleep(Math.min(50, Math.max(0, closesAt - Date.now())));
     }
     return [...batch.values()];

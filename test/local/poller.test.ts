@@ -109,3 +109,35 @@ describe('SqsEventSourcePoller', () => {
     });
   });
 });
+
+describe('SqsEventSourcePoller payload cap', () => {
+  it('ends a batch at the payload cap and carries the rest into the next one', async () => {
+    const emulators = await startEmulators({ visibilityTimeoutSeconds: 30 });
+    const sizes: number[] = [];
+    const poller = new SqsEventSourcePoller({
+      sqs: emulators.sqs,
+      queueUrl: emulators.queueUrl,
+      queueArn: emulators.queueArn,
+      region: emulators.region,
+      handler: async (event) => {
+        sizes.push(event.Records.length);
+        return { batchItemFailures: [] };
+      },
+      maxBatchingWindowSeconds: 0,
+      maxBatchBytes: 1000,
+    });
+    try {
+      for (let i = 0; i < 5; i++) {
+        await emulators.sqs.send(
+          new SendMessageCommand({ QueueUrl: emulators.queueUrl, MessageBody: 'x'.repeat(400) }),
+        );
+      }
+
+      while (sizes.reduce((a, b) => a + b, 0) < 5) await poller.pollOnce();
+
+      expect(sizes).toEqual([2, 2, 1]);
+    } finally {
+      await emulators.stop();
+    }
+  });
+});
