@@ -33,8 +33,10 @@ export function normaliseTimestamp(value: string): string {
   // Leap seconds (:60) cannot be represented in UTC arithmetic, and Voiso does not send them.
   if (hour > 23 || minute > 59 || second > 59)
     throw new TimestampError(`time ${h}:${mi}:${s} does not exist`);
+  // Voiso sends UTC: the validated fields are already the answer, no date arithmetic needed.
+  if (zone === 'Z') return `${y}-${mo}-${d}T${h}:${mi}:${s}.${fraction.padEnd(9, '0')}Z`;
   let offsetMinutes = 0;
-  if (zone !== 'Z') {
+  {
     const offsetHours = Number(zone.slice(1, 3));
     const offsetMins = Number(zone.slice(4, 6));
     if (offsetHours > 23 || offsetMins > 59)
