@@ -3,11 +3,11 @@
 // dynalite) while faults are injected at the SDK clients, then the checker's verdict.
 import { type AttributeValue, ScanCommand } from '@aws-sdk/client-dynamodb';
 import { DeleteMessageBatchCommand, ReceiveMessageCommand } from '@aws-sdk/client-sqs';
-import { unmarshall } from '@aws-sdk/util-dynamodb';
 import type { SQSEvent } from 'aws-lambda';
 import { queueDepth } from '../../cli/local/emulators';
 import { SqsEventSourcePoller } from '../../cli/local/poller';
 import { sendBodies } from '../../cli/send-messages';
+import { fromAttributes } from '../../lambda/adapters/item-codec';
 import type { IngestHandler } from '../../lambda/ingest/create-handler';
 import { PIPELINE_DEFAULTS } from '../../lib/pipeline-defaults';
 import { type GeneratedMessage, generateMix } from '../generate';
@@ -248,7 +248,7 @@ async function scanAll(
     const page = await client.send(
       new ScanCommand({ TableName: tableName, ExclusiveStartKey: startKey }),
     );
-    for (const raw of page.Items ?? []) items.push(unmarshall(raw));
+    for (const raw of page.Items ?? []) items.push(fromAttributes(raw));
     startKey = page.LastEvaluatedKey;
   } while (startKey !== undefined);
   return items;

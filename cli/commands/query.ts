@@ -1,7 +1,7 @@
 // `voiso-sec query`: audit queries over the events table. Every filter maps to a key or an index
 // (never a Scan); other filters given alongside are applied to the query's results.
 import { type AttributeValue, DynamoDBClient, QueryCommand } from '@aws-sdk/client-dynamodb';
-import { unmarshall } from '@aws-sdk/util-dynamodb';
+import { fromAttributes } from '../../lambda/adapters/item-codec';
 import { INDEXES, TABLE_KEYS } from '../../lambda/adapters/table-schema';
 import type { EventItem, QuarantineItem } from '../../lambda/core/items';
 import {
@@ -122,7 +122,7 @@ async function queryPartition(
       }),
     );
     for (const raw of page.Items ?? []) {
-      const item = unmarshall(raw);
+      const item = fromAttributes(raw);
       if (accept(item)) items.push(item);
     }
     startKey = page.LastEvaluatedKey;

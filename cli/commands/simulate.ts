@@ -3,7 +3,7 @@
 import { readFileSync } from 'node:fs';
 import { type DynamoDBClient, ScanCommand } from '@aws-sdk/client-dynamodb';
 import { ReceiveMessageCommand, type SQSClient } from '@aws-sdk/client-sqs';
-import { unmarshall } from '@aws-sdk/util-dynamodb';
+import { fromAttributes } from '../../lambda/adapters/item-codec';
 import type { EventItem, QuarantineItem, StoredItem } from '../../lambda/core/items';
 import type { Alert } from '../../lambda/ingest/ports';
 import { UsageError } from '../errors';
@@ -103,7 +103,7 @@ async function readTable(dynamodb: DynamoDBClient, tableName: string): Promise<S
     const page = await dynamodb.send(
       new ScanCommand({ TableName: tableName, ConsistentRead: true, ExclusiveStartKey: startKey }),
     );
-    for (const raw of page.Items ?? []) items.push(unmarshall(raw) as StoredItem);
+    for (const raw of page.Items ?? []) items.push(fromAttributes(raw) as StoredItem);
     startKey = page.LastEvaluatedKey;
   } while (startKey);
   const byKey = (a: StoredItem, b: StoredItem) =>

@@ -9,11 +9,11 @@ import {
   type KeysAndAttributes,
   type WriteRequest,
 } from '@aws-sdk/client-dynamodb';
-import { marshall, unmarshall } from '@aws-sdk/util-dynamodb';
 import type { EventItem, ItemKey, StoredItem } from '../core/items';
 import type { EventStore, LookupOutcome, StoreCallOptions, WriteOutcome } from '../ingest/ports';
 import { PermanentStoreError, toStoreError } from './aws-errors';
 import { type BackoffOptions, backoff, DEFAULT_BACKOFF } from './backoff';
+import { fromAttributes, toAttributes } from './item-codec';
 
 export const MAX_GET_BATCH = 100;
 export const MAX_WRITE_BATCH = 25;
@@ -61,18 +61,22 @@ export class DynamoDbEventStore implements EventStore {
   }
 
   async write(items: readonly StoredItem[], options: StoreCallOptions): Promise<WriteOutcome> {
+    // An item that cannot be encoded fails alone instead of failing its whole chunk.
+    const requests: WriteRequest[] = [];
+    const unencodable: ItemKey[] = [];
+    for (const item of items) {
+      try {
+        requests.push({ PutRequest: { Item: toAttributes(item) } });
+      } catch (error) {
+        this.onError(new PermanentStoreError(`unencodable item: ${String(error)}`), 'write');
+        unencodable.push({ pk: item.pk, sk: item.sk });
+      }
+    }
     const results = await Promise.all(
-      chunk(items, MAX_WRITE_BATCH).map((part) =>
-        this.writeRequests(
-          part.map((item) => ({
-            PutRequest: { Item: marshall(item, { removeUndefinedValues: true }) },
-          })),
-          options,
-        ),
-      ),
+      chunk(requests, MAX_WRITE_BATCH).map((part) => this.writeRequests(part, options)),
     );
     return {
-      unwritten: results.flatMap((r) => r.unwritten),
+      unwritten: [...unencodable, ...results.flatMap((r) => r.unwritten)],
       retries: results.reduce((sum, r) => sum + r.retries, 0),
     };
   }
@@ -83,7 +87,7 @@ export class DynamoDbEventStore implements EventStore {
   ): Promise<LookupOutcome> {
     const existing: EventItem[] = [];
     let pending: KeysAndAttributes | undefined = {
-      Keys: keys.map((key) => marshall({ pk: key.pk, sk: key.sk })),
+      Keys: keys.map((key) => toAttributes({ pk: key.pk, sk: key.sk })),
       // A write acknowledged by an earlier delivery must be seen, or it would be written twice.
       ConsistentRead: true,
     };
@@ -93,7 +97,7 @@ export class DynamoDbEventStore implements EventStore {
           new BatchGetItemCommand({ RequestItems: { [this.tableName]: pending } }),
         );
         for (const raw of response.Responses?.[this.tableName] ?? []) {
-          existing.push(unmarshall(raw) as EventItem);
+          existing.push(fromAttributes(raw) as EventItem);
         }
         pending = response.UnprocessedKeys?.[this.tableName];
       } catch (error) {
@@ -104,7 +108,7 @@ export class DynamoDbEventStore implements EventStore {
       if (!pending?.Keys?.length) break;
       if (!(await backoff(attempt, options.deadline, this.backoffOptions))) break;
     }
-    const unknown = (pending?.Keys ?? []).map((raw) => keyOf(unmarshall(raw)));
+    const unknown = (pending?.Keys ?? []).map((raw) => keyOf(fromAttributes(raw)));
     return { existing, unknown };
   }
 
@@ -155,7 +159,7 @@ export class DynamoDbEventStore implements EventStore {
 
 function unwrittenOf(pending: readonly WriteRequest[], retries: number): WriteOutcome {
   const unwritten = pending.flatMap((request) =>
-    request.PutRequest?.Item ? [keyOf(unmarshall(request.PutRequest.Item))] : [],
+    request.PutRequest?.Item ? [keyOf(fromAttributes(request.PutRequest.Item))] : [],
   );
   return { unwritten, retries };
 }

@@ -268,6 +268,29 @@ describe('ingest handler against dynalite', () => {
     expect(publishInputs(h.sns)).toHaveLength(0);
   });
 
+  it('stores an event with a number beyond 2^53 in its params without failing its batch', async () => {
+    // Prepare: found by the fuzzer; the SDK's default marshalling throws on such numbers.
+    const h = await createHarness(db);
+    const huge = sqsRecord(
+      voisoEvent('app_login/deleted_user', { callcenter: 'huge', params: { x_score: 2.13e41 } }),
+    );
+    const neighbour = sqsRecord(voisoEvent('app_login/successful_login', { callcenter: 'huge' }));
+    // Act
+    const first = await h.handler(sqsEvent(huge, neighbour));
+    const redelivered = await h.handler(sqsEvent(sqsRecord(huge.body)));
+    // Assert
+    expect(first.batchItemFailures).toEqual([]);
+    expect(redelivered.batchItemFailures).toEqual([]);
+    const items = await h.query({
+      KeyConditionExpression: 'pk = :pk',
+      ExpressionAttributeValues: { ':pk': { S: 'CC#huge' } },
+    });
+    expect(items).toHaveLength(2);
+    const scores = items.map((i) => (i.params as Record<string, unknown>).x_score);
+    expect(scores.filter((score) => score !== undefined)).toEqual([2.13e41]);
+    expect(h.outcomes.duplicates).toHaveLength(1);
+  });
+
   it('isolates an item DynamoDB rejects outright, so only its record fails', async () => {
     // Prepare
     const h = await createHarness(db);

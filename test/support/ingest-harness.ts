@@ -1,9 +1,9 @@
 // A handler wired to dynalite and a stubbed SNS client, with an observer recording outcomes.
 import { DynamoDBClient, QueryCommand, type QueryCommandInput } from '@aws-sdk/client-dynamodb';
 import { PublishBatchCommand, SNSClient } from '@aws-sdk/client-sns';
-import { unmarshall } from '@aws-sdk/util-dynamodb';
 import { mockClient } from 'aws-sdk-client-mock';
 import { DynamoDbEventStore } from '../../lambda/adapters/dynamodb-event-store';
+import { fromAttributes } from '../../lambda/adapters/item-codec';
 import { SnsAlertPublisher } from '../../lambda/adapters/sns-alert-publisher';
 import { DEFAULT_INGEST_CONFIG, type IngestConfig } from '../../lambda/ingest/config';
 import { createHandler, type IngestHandler } from '../../lambda/ingest/create-handler';
@@ -107,7 +107,7 @@ export async function createHarness(
         const page = await db.client.send(
           new QueryCommand({ ...input, TableName: tableName, ExclusiveStartKey: start }),
         );
-        items.push(...(page.Items ?? []).map((i) => unmarshall(i)));
+        items.push(...(page.Items ?? []).map((i) => fromAttributes(i)));
         start = page.LastEvaluatedKey;
       } while (start);
       return items;
