@@ -30,6 +30,12 @@ export interface EventItem extends ItemKey {
   readonly messageId: string;
   readonly expiresAt?: number;
   readonly alertState: AlertState;
+  /**
+   * Topics this event's alert already reached while `alertState` is still `pending` (a
+   * critical event whose `alerts` entry went out but whose `critical` entry failed), so that
+   * the retry publishes only what is missing.
+   */
+  readonly alertTopicsSent?: readonly ('alerts' | 'critical')[];
   readonly subjectKey?: string;
   readonly actorKey?: string;
   readonly pairKey: string;

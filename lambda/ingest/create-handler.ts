@@ -20,8 +20,8 @@
 // Remaining at-least-once windows, accepted and documented:
 //   - a crash (or failed mark) after publishing but before the `sent` mark: the next delivery of
 //     the same content publishes again (a duplicate alert, never a lost one);
-//   - a critical event whose `alerts` entry succeeded but whose `critical` entry failed: the retry
-//     publishes both again;
+//   A critical event whose `alerts` entry went out but whose `critical` entry failed is marked
+//   with the topic it reached (`alertTopicsSent`), so its retry publishes only the missing one.
 //   - two deliveries of the same content processed concurrently between lookup and write: both
 //     see "new", both put the same item (one item, idempotent) and both publish (two alerts).
 import type { SQSBatchItemFailure, SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
@@ -270,11 +270,18 @@ export function createHandler(deps: IngestDeps): IngestHandler {
     }
     for (const group of groupList) if (group.existing) group.final = group.existing;
 
-    // 4. Publish alerts that are due: new alert-worthy events and earlier ones still pending.
+    // 4. Publish alerts that are due: new alert-worthy events and earlier ones still pending,
+    //    minus the topics an earlier delivery already reached.
     const due = groupList.filter((g) => g.final?.alertState === 'pending');
     const alertsByGroup = new Map<string, Alert[]>();
-    for (const group of due)
-      if (group.final) alertsByGroup.set(group.key, buildAlerts(group.final));
+    for (const group of due) {
+      if (!group.final) continue;
+      const reached = new Set(group.final.alertTopicsSent ?? []);
+      alertsByGroup.set(
+        group.key,
+        buildAlerts(group.final).filter((alert) => !reached.has(alert.topic)),
+      );
+    }
     const alerts = [...alertsByGroup.values()].flat();
     let failedAlertIds = new Set<string>();
     if (alerts.length > 0) {
@@ -286,24 +293,30 @@ export function createHandler(deps: IngestDeps): IngestHandler {
         failedAlertIds = new Set(alerts.map((a) => a.id));
       }
     }
-    const published: EventGroup[] = [];
+    // The state each published-to group should be marked with: `sent` when every topic was
+    // reached, otherwise still `pending` with the topics reached so far.
+    const marks = new Map<string, EventItem>();
     for (const group of due) {
       const groupAlerts = alertsByGroup.get(group.key) ?? [];
-      if (groupAlerts.some((a) => failedAlertIds.has(a.id))) {
-        for (const record of group.records) fail(record, 'alert publish failed');
-      } else {
-        published.push(group);
-      }
+      const reached = groupAlerts.filter((a) => !failedAlertIds.has(a.id)).map((a) => a.topic);
+      const complete = reached.length === groupAlerts.length;
+      if (!complete) for (const record of group.records) fail(record, 'alert publish failed');
+      if (!group.final || reached.length === 0) continue;
+      const topicsSent = [...new Set([...(group.final.alertTopicsSent ?? []), ...reached])];
+      marks.set(
+        group.key,
+        complete
+          ? { ...group.final, alertState: 'sent', alertTopicsSent: topicsSent }
+          : { ...group.final, alertTopicsSent: topicsSent },
+      );
     }
     const sentAlerts = alerts.filter((a) => !failedAlertIds.has(a.id));
     for (const alert of sentAlerts) notify(() => observer.onAlertPublished?.(alert));
 
-    // 5. Mark published events `sent`, best effort (see the windows above).
+    // 5. Record what was published, best effort (see the windows above).
     let markFailures = 0;
-    if (published.length > 0) {
-      const marked = published.flatMap((g) =>
-        g.final ? [{ ...g.final, alertState: 'sent' as const }] : [],
-      );
+    if (marks.size > 0) {
+      const marked = [...marks.values()];
       let notMarked = new Set<string>();
       try {
         const outcome = await deps.store.write(marked, { deadline: finalDeadline });
@@ -313,9 +326,11 @@ export function createHandler(deps: IngestDeps): IngestHandler {
         logger.error('Marking alerts sent failed', { error: errorText(error) });
         notMarked = new Set(marked.map(keyString));
       }
-      for (const group of published) {
+      for (const group of due) {
+        const mark = marks.get(group.key);
+        if (!mark) continue;
         if (notMarked.has(group.key)) markFailures++;
-        else if (group.final) group.final = { ...group.final, alertState: 'sent' };
+        else group.final = mark;
       }
       if (markFailures > 0) {
         logger.warn('Alerts published but not marked sent; a redelivery may alert again', {

@@ -387,6 +387,45 @@ describe('ingest handler against dynalite', () => {
     expect(h.outcomes.stored.filter((i) => i.event === 'unauthorized_ip')).toHaveLength(2);
   });
 
+  it('retries only the topic a critical alert missed', async () => {
+    // Prepare: the `alerts` entry goes out, the `critical` one fails once.
+    const h = await createHarness(db);
+    const promotion = sqsRecord(
+      voisoEvent('user/privileges_updated', {
+        callcenter: 'partial',
+        params: { from: 'agent', to: 'admin' },
+      }),
+    );
+    let criticalCalls = 0;
+    h.sns.on(PublishBatchCommand).callsFake((input: PublishBatchCommandInput) =>
+      input.TopicArn === TOPICS.critical && ++criticalCalls === 1
+        ? {
+            Failed: (input.PublishBatchRequestEntries ?? []).map((e) => ({
+              Id: e.Id,
+              Code: 'InternalError',
+              SenderFault: false,
+            })),
+          }
+        : acceptEveryEntry(input),
+    );
+    // Act
+    const first = await h.handler(sqsEvent(promotion));
+    const retry = await h.handler(sqsEvent(promotion));
+    // Assert
+    expect(first.batchItemFailures).toEqual([{ itemIdentifier: promotion.messageId }]);
+    expect(retry.batchItemFailures).toEqual([]);
+    expect(publishInputs(h.sns).map((call) => call.TopicArn)).toEqual([
+      TOPICS.alerts,
+      TOPICS.critical,
+      TOPICS.critical,
+    ]);
+    const [item] = await h.query({
+      KeyConditionExpression: 'pk = :pk',
+      ExpressionAttributeValues: { ':pk': { S: 'CC#partial' } },
+    });
+    expect(item).toMatchObject({ alertState: 'sent', alertTopicsSent: ['alerts', 'critical'] });
+  });
+
   it('fails the records when the whole PublishBatch call fails', async () => {
     // Prepare
     const h = await createHarness(db);
