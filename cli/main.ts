@@ -24,6 +24,22 @@ function withAws(command: Command): Command {
     .option('--profile <profile>', 'AWS named profile');
 }
 
+/** Options of the commands that run the pipeline here (simulate, local). */
+function withLocalPipeline(command: Command): Command {
+  return command
+    .option(
+      '--detection-config <file>',
+      'detection settings JSON (threshold, overrides, suppressions)',
+    )
+    .addOption(
+      // For tests and demos of retries and the DLQ; not a user feature.
+      new Option(
+        '--inject-faults <spec>',
+        'make the store fail: store:<text>[:<times>]',
+      ).hideHelp(),
+    );
+}
+
 export function buildProgram(): Command {
   const program = new Command('voiso-sec')
     .description("Receive, store and alert on Voiso's security event stream")
@@ -32,24 +48,16 @@ export function buildProgram(): Command {
     .exitOverride()
     .configureOutput({ writeErr: (text) => process.stderr.write(text) });
 
-  program
-    .command('simulate')
-    .description(
-      'Run the whole pipeline on local emulators over a file of messages and report what happened',
-    )
-    .requiredOption('--input <file>', 'one SQS message body per line; - for standard input')
-    .option('--json', 'print the result as one JSON document')
-    .option('--visibility-timeout <seconds>', 'seconds before a failed message is retried', '2')
-    .option(
-      '--detection-config <file>',
-      'detection settings JSON (threshold, overrides, suppressions)',
-    )
-    .addOption(
-      new Option(
-        '--inject-faults <spec>',
-        'make the store fail: store:<text>[:<times>]',
-      ).hideHelp(),
-    )
+  withLocalPipeline(
+    program
+      .command('simulate')
+      .description(
+        'Run the whole pipeline on local emulators over a file of messages and report what happened',
+      )
+      .requiredOption('--input <file>', 'one SQS message body per line; - for standard input')
+      .option('--json', 'print the result as one JSON document')
+      .option('--visibility-timeout <seconds>', 'seconds before a failed message is retried', '2'),
+  )
     .addHelpText(
       'after',
       examples(
@@ -64,29 +72,21 @@ export function buildProgram(): Command {
       out(options.json ? JSON.stringify(result, null, 2) : formatSimulation(result));
     });
 
-  program
-    .command('local')
-    .description(
-      'Keep the pipeline running locally: any SQS client can send to it; alerts print as they fire',
-    )
-    .option('--data-dir <dir>', 'keep the table on disk in this directory')
-    .option('--slack-webhook <url>', 'also post alerts to this Slack incoming webhook')
-    .option('--sqs-port <port>', 'SQS endpoint port (default: any free port)')
-    .option('--dynamodb-port <port>', 'DynamoDB endpoint port (default: any free port)')
-    .option(
-      '--visibility-timeout <seconds>',
-      'seconds before a failed message is retried (default: as deployed)',
-    )
-    .option(
-      '--detection-config <file>',
-      'detection settings JSON (threshold, overrides, suppressions)',
-    )
-    .addOption(
-      new Option(
-        '--inject-faults <spec>',
-        'make the store fail: store:<text>[:<times>]',
-      ).hideHelp(),
-    )
+  withLocalPipeline(
+    program
+      .command('local')
+      .description(
+        'Keep the pipeline running locally: any SQS client can send to it; alerts print as they fire',
+      )
+      .option('--data-dir <dir>', 'keep the table on disk in this directory')
+      .option('--slack-webhook <url>', 'also post alerts to this Slack incoming webhook')
+      .option('--sqs-port <port>', 'SQS endpoint port (default: any free port)')
+      .option('--dynamodb-port <port>', 'DynamoDB endpoint port (default: any free port)')
+      .option(
+        '--visibility-timeout <seconds>',
+        'seconds before a failed message is retried (default: as deployed)',
+      ),
+  )
     .addHelpText(
       'after',
       examples(
