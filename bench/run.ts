@@ -107,6 +107,16 @@ async function main() {
         `${f(voisoSec.handlerSeconds, 2)} s vs ${f(baseline.handlerSeconds, 2)} s = ` +
         `${f(baseline.handlerSeconds / voisoSec.handlerSeconds, 2)}x`,
     );
+    say(
+      `function-side CPU per event end to end, n=${n} (handler + SDK clients + poller; the ` +
+        `emulators run in another process): voiso-sec ${f(voisoSec.functionCpuMicrosPerEvent, 0)} µs ` +
+        `vs baseline ${f(baseline.functionCpuMicrosPerEvent, 0)} µs = ` +
+        `${f(baseline.functionCpuMicrosPerEvent / voisoSec.functionCpuMicrosPerEvent, 2)}x less; ` +
+        `above the no-op's ${f(noop.functionCpuMicrosPerEvent, 0)} µs (receiving and deleting): ` +
+        `${f(voisoSec.functionCpuMicrosPerEvent - noop.functionCpuMicrosPerEvent, 0)} µs vs ` +
+        `${f(baseline.functionCpuMicrosPerEvent - noop.functionCpuMicrosPerEvent, 0)} µs = ` +
+        `${f((baseline.functionCpuMicrosPerEvent - noop.functionCpuMicrosPerEvent) / (voisoSec.functionCpuMicrosPerEvent - noop.functionCpuMicrosPerEvent), 2)}x less`,
+    );
   }
   if (!E2E_SIZES.includes(100_000) && SIZES.includes(100_000)) {
     say(

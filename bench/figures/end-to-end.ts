@@ -26,6 +26,11 @@ export interface EndToEndFigure {
   readonly invocations: number;
   /** Wall time spent inside the handler, summed over invocations (pollers overlap). */
   readonly handlerSeconds: number;
+  /**
+   * CPU of this process (handler, SDK clients, poller) per event, the emulators excluded: they
+   * run in a child process. This is the side of the work a Lambda function pays for.
+   */
+  readonly functionCpuMicrosPerEvent: number;
 }
 
 const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
@@ -82,6 +87,7 @@ export async function measureEndToEnd(
       }
     };
     const started = process.hrtime.bigint();
+    const cpuBefore = process.cpuUsage();
     for (let i = 0; i < pollers; i++) {
       const poller = new SqsEventSourcePoller({
         sqs: emulators.sqs,
@@ -101,6 +107,7 @@ export async function measureEndToEnd(
       if (depth.visible === 0 && depth.inFlight === 0 && running.every((p) => !p.active)) break;
     }
     const seconds = Number(process.hrtime.bigint() - started) / 1e9;
+    const cpu = process.cpuUsage(cpuBefore);
     await Promise.all(running.map((p) => p.stop()));
     running.length = 0;
     let items = 0;
@@ -121,6 +128,7 @@ export async function measureEndToEnd(
       alerts: topic.published.length,
       invocations,
       handlerSeconds: Number(handlerNanos) / 1e9,
+      functionCpuMicrosPerEvent: (cpu.user + cpu.system) / bodies.length,
     };
   } finally {
     await Promise.all(running.map((p) => p.stop()));

@@ -106,7 +106,12 @@ export function checkSoak(observation: SoakObservation): SoakVerdict {
     if (stored.length === 0 && alive.length > 0) {
       violate(`event ${key} (message ${first.messageId}) neither stored nor dead-lettered (lost)`);
     }
-    if (stored.length >= 1) duplicates += alive.length - 1;
+    if (stored.length >= 1 && alive.length === 0) {
+      // Every carrier is in the DLQ, yet the event was stored: one message, two end states.
+      violate(`event ${key} stored although every message carrying it was dead-lettered`);
+    } else if (stored.length >= 1) {
+      duplicates += alive.length - 1;
+    }
     const expected = first.message.expectedSeverity;
     const actual = stored[0]?.severity;
     if (expected !== undefined && actual !== undefined && expected !== actual) {

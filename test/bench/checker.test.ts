@@ -147,6 +147,19 @@ describe('checkSoak', () => {
     expect(verdict.violations.join('\n')).toMatch(/at info, which should not alert/);
   });
 
+  it('reports an event stored although its only message was dead-lettered', () => {
+    const observation = perfectObservation({ doomed: 1 });
+    const [doomed] = observation.sent.filter((s) => s.doomed);
+    if (doomed === undefined) throw new Error('no doomed message');
+    const verdict = checkSoak({
+      ...observation,
+      events: [...observation.events, storedEvent(doomed.message, doomed.messageId, 9999)],
+    });
+    expect(verdict.violations.join('\n')).toMatch(
+      /stored although every message carrying it was dead-lettered/,
+    );
+  });
+
   it('reports a DLQ that does not match the permanent faults', () => {
     const observation = perfectObservation({ doomed: 2 });
     const verdict = checkSoak({ ...observation, deadLettered: observation.deadLettered.slice(1) });
