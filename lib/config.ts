@@ -1,7 +1,9 @@
 // The deployment's one typed configuration: read from the CDK context key `voiso-sec` in bin/,
 // validated here with messages that name the offending key, then passed down as props.
-// lib/ never imports lambda/, so the detection settings are checked for shape here and again by
-// the ingest function at cold start.
+// lib/ never imports lambda/, so the detection settings are checked here at least as strictly as
+// the ingest function checks them at cold start (test/contract.test.ts keeps the two in step):
+// a setting only the function rejects would deploy and then fail every invocation.
+import { isIPv4, isIPv6 } from 'node:net';
 import { z } from 'zod';
 import { PIPELINE_DEFAULTS } from './pipeline-defaults';
 
@@ -31,25 +33,48 @@ export class InvalidConfigurationError extends Error {
 
 const PAIR = /^[^/\s]+\/[^/\s]+$/;
 const EMAIL = /^[^@\s]+@[^@\s]+\.[^@\s]+$/;
-const IPV4_CIDR = /^(\d{1,3})\.(\d{1,3})\.(\d{1,3})\.(\d{1,3})\/(\d{1,2})$/;
-const IPV6_CIDR = /^[0-9a-fA-F:]+\/(\d{1,3})$/;
+/** A prefix length written plainly: no sign, no leading zero, no spaces. */
+const PREFIX = /^(0|[1-9][0-9]{0,2})$/;
+
+/**
+ * The grammar the ingest function's parseCidr accepts (lambda/core/ip.ts), rewritten here because
+ * lib/ never imports lambda/; test/contract.test.ts holds the two to the same answers. node:net
+ * does the address grammar, so `:::::` or nine IPv6 groups fail as they do at cold start.
+ */
+const addressVersion = (value: string): 4 | 6 | undefined => {
+  // Zone ids (`fe80::1%eth0`) mean nothing in a rule or an IAM condition.
+  if (value.includes('%')) return undefined;
+  if (isIPv4(value)) return 4;
+  if (isIPv6(value)) return 6;
+  return undefined;
+};
 
 const isCidr = (value: string): boolean => {
-  const v4 = IPV4_CIDR.exec(value);
-  if (v4) {
-    const [, a, b, c, d, prefix] = v4.map(Number);
-    return (
-      [a, b, c, d].every((octet) => octet !== undefined && octet <= 255) &&
-      prefix !== undefined &&
-      prefix <= 32
-    );
-  }
-  const v6 = IPV6_CIDR.exec(value);
-  return v6 !== null && Number(v6[1]) <= 128 && value.includes(':');
+  const slash = value.indexOf('/');
+  if (slash === -1) return false;
+  const version = addressVersion(value.slice(0, slash));
+  const prefix = value.slice(slash + 1);
+  if (version === undefined || !PREFIX.test(prefix)) return false;
+  return Number(prefix) <= (version === 4 ? 32 : 128);
 };
+
+/** A suppression's range may also be one address, which the function reads as a /32 or /128. */
+const isAddressOrCidr = (value: string): boolean =>
+  value.includes('/') ? isCidr(value) : addressVersion(value) !== undefined;
+
+/** The ingest function's limits for names and reasons (lambda/core/detection-config.ts). */
+const MAX_NAME_LENGTH = 256;
+const MAX_REASON_LENGTH = 1024;
+
+/**
+ * Lambda allows 4 KB for all environment variables together; the ARNs, table name and the other
+ * settings take well under 1 KB, so DETECTION_CONFIG gets the rest. Beyond it the deploy fails.
+ */
+export const MAX_DETECTION_CONFIG_BYTES = 3_000;
 
 const severity = z.enum(SEVERITY_NAMES);
 const cidr = z.string().refine(isCidr, { message: 'must be a CIDR range such as 203.0.113.0/24' });
+const name = z.string().min(1).max(MAX_NAME_LENGTH);
 const attributeFilter = z.partialRecord(
   z.enum(ALERT_ATTRIBUTE_NAMES),
   z.array(z.string().min(1)).min(1),
@@ -57,12 +82,17 @@ const attributeFilter = z.partialRecord(
 
 const suppression = z
   .strictObject({
-    id: z.string().min(1),
-    reason: z.string().optional(),
-    callcenter: z.string().min(1).optional(),
-    user: z.string().min(1).optional(),
-    actor: z.string().min(1).optional(),
-    ipRange: cidr.optional(),
+    id: name,
+    reason: z.string().max(MAX_REASON_LENGTH).optional(),
+    callcenter: name.optional(),
+    user: name.optional(),
+    actor: name.optional(),
+    ipRange: z
+      .string()
+      .refine(isAddressOrCidr, {
+        message: 'must be an IP address or a CIDR range such as 203.0.113.0/24',
+      })
+      .optional(),
     pair: z.string().regex(PAIR, 'must be "type/event"').optional(),
   })
   .refine(
@@ -193,6 +223,12 @@ export function parseConfig(raw: unknown): VoisoSecConfig {
   }
   if (config.functionTimeoutSeconds * 6 + config.maxBatchingWindowSeconds > 43_200) {
     problems.push('functionTimeoutSeconds: 6x the timeout must fit the 12-hour visibility timeout');
+  }
+  const detectionBytes = Buffer.byteLength(JSON.stringify(detectionSettings(config)));
+  if (detectionBytes > MAX_DETECTION_CONFIG_BYTES) {
+    problems.push(
+      `suppressions: the detection settings take ${detectionBytes} bytes as DETECTION_CONFIG; Lambda's 4 KB environment leaves room for ${MAX_DETECTION_CONFIG_BYTES}: shorten reasons or merge suppressions`,
+    );
   }
   if (problems.length > 0) throw new InvalidConfigurationError(problems);
   return config;

@@ -87,6 +87,27 @@ describe('parseConfig', () => {
     ]);
   });
 
+  it('rejects detection settings too large for the Lambda environment', () => {
+    const suppressions = Array.from({ length: 8 }, (_, i) => ({
+      id: `rule-${i}`,
+      reason: 'r'.repeat(500),
+      actor: `bot-${i}@acme.com`,
+    }));
+
+    expect(problemsOf({ suppressions })).toEqual([
+      expect.stringMatching(/^suppressions: .* bytes as DETECTION_CONFIG/),
+    ]);
+  });
+
+  it('accepts one address as a suppression range but not as a Voiso source range', () => {
+    const config = parseConfig({ suppressions: [{ id: 'host', ipRange: '203.0.113.7' }] });
+
+    expect(config.suppressions[0]?.ipRange).toBe('203.0.113.7');
+    expect(problemsOf({ voisoSourceIpRanges: ['203.0.113.7'] })).toEqual([
+      expect.stringMatching(/^voisoSourceIpRanges\.0: must be a CIDR/),
+    ]);
+  });
+
   it('rejects a string that is not JSON', () => {
     expect(problemsOf('{alertThreshold: high')).toEqual([expect.stringMatching(/not valid JSON/)]);
   });
