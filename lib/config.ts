@@ -165,8 +165,14 @@ const schema = z.strictObject({
         .string()
         .regex(/^[A-Z0-9]+$/, 'must be a Slack workspace id like T0123ABCD'),
       slackChannelId: z.string().regex(/^[A-Z0-9]+$/, 'must be a Slack channel id like C0123ABCD'),
+      // Chatbot renders AWS service notifications (alarms), not our alert JSON.
       topics: z
-        .array(z.enum(['alerts', 'critical', 'ops']))
+        .array(
+          z.literal('ops', {
+            error:
+              'Chatbot can only carry the ops topic (it cannot render alert messages); send alerts to Slack with the Slack notifier ("slack": { "webhookSecret": ... })',
+          }),
+        )
         .min(1)
         .default(['ops']),
     })

@@ -1,6 +1,6 @@
 // Who hears about what: the alerts, critical and ops topics (encrypted with a key this stack
-// owns), e-mail subscriptions with optional filter policies, and Slack (a small notifier
-// function, or AWS Chatbot).
+// owns), e-mail subscriptions with optional filter policies, and Slack: a small notifier
+// function for alerts, AWS Chatbot for the ops topic's alarms.
 import * as path from 'node:path';
 import { Duration, Stack, Validations } from 'aws-cdk-lib';
 import * as chatbot from 'aws-cdk-lib/aws-chatbot';
@@ -36,7 +36,11 @@ export interface SlackNotifierOptions {
 export interface ChatbotOptions {
   readonly slackWorkspaceId: string;
   readonly slackChannelId: string;
-  readonly topics: readonly TopicName[];
+  /**
+   * Only `ops`: Chatbot renders AWS service notifications (CloudWatch alarms) and its own
+   * custom-notification schema, not our alert documents; alerts go through the Slack notifier.
+   */
+  readonly topics: readonly 'ops'[];
 }
 
 export interface AlertingProps {
@@ -44,7 +48,7 @@ export interface AlertingProps {
   readonly email?: Readonly<Partial<Record<TopicName, readonly EmailSubscriber[]>>>;
   /** Post alerts to Slack through an incoming webhook. @default - no Slack notifier */
   readonly slack?: SlackNotifierOptions;
-  /** Send topic messages to Slack through AWS Chatbot. @default - no Chatbot channel */
+  /** Send the ops topic's alarms to Slack through AWS Chatbot. @default - no Chatbot channel */
   readonly chatbot?: ChatbotOptions;
   /** Retention of the notifier's logs. @default 90 days */
   readonly logRetention?: logs.RetentionDays;
@@ -78,7 +82,21 @@ export class Alerting extends Construct {
     if (props.slack && props.slack.topics.length === 0) {
       throw new Error('Alerting: slack.topics must name at least one topic');
     }
+    // The type says `ops`, but JavaScript callers and casts get the reason too.
+    const chatbotTopics: readonly string[] = props.chatbot?.topics ?? [];
+    if (chatbotTopics.some((name) => name !== 'ops')) {
+      throw new Error(
+        'Alerting: chatbot.topics may only be ["ops"]; Chatbot cannot render alert messages, so send alerts to Slack with the Slack notifier (slack.webhookSecret)',
+      );
+    }
     const stack = Stack.of(this);
+
+    const alarmsOfThisAccount = {
+      StringEquals: { 'aws:SourceAccount': stack.account },
+      ArnLike: {
+        'aws:SourceArn': `arn:${stack.partition}:cloudwatch:${stack.region}:${stack.account}:alarm:*`,
+      },
+    };
 
     // Alarms cannot publish to a topic encrypted with the AWS-managed aws/sns key (its policy
     // cannot be changed to admit CloudWatch), so the topics use a key this stack owns.
@@ -92,6 +110,9 @@ export class Alerting extends Construct {
         principals: [new iam.ServicePrincipal('cloudwatch.amazonaws.com')],
         actions: ['kms:Decrypt', 'kms:GenerateDataKey*'],
         resources: ['*'],
+        // Only alarms of this account, as on the ops topic policy: no other account's alarm can
+        // use the key through a confused CloudWatch.
+        conditions: alarmsOfThisAccount,
       }),
     );
 
@@ -107,12 +128,7 @@ export class Alerting extends Construct {
         principals: [new iam.ServicePrincipal('cloudwatch.amazonaws.com')],
         actions: ['sns:Publish'],
         resources: [this.opsTopic.topicArn],
-        conditions: {
-          StringEquals: { 'aws:SourceAccount': stack.account },
-          ArnLike: {
-            'aws:SourceArn': `arn:${stack.partition}:cloudwatch:${stack.region}:${stack.account}:alarm:*`,
-          },
-        },
+        conditions: alarmsOfThisAccount,
       }),
     );
 
@@ -193,11 +209,18 @@ export class Alerting extends Construct {
       reason:
         'Failed asynchronous invocations go to an on-failure destination (the alarmed undelivered-alerts queue), which records the error as well as the event; a legacy DLQ on top would duplicate it.',
     });
+    // Ingest publishes a critical alert to both topics; a notifier on both would post it twice.
+    const hearsCritical = options.topics.includes('critical');
     for (const name of options.topics) {
+      const filterPolicy =
+        name === 'alerts' && hearsCritical
+          ? { severity: sns.SubscriptionFilter.stringFilter({ denylist: ['critical'] }) }
+          : undefined;
       this.topic(name).addSubscription(
         // SNS parks here what it could not hand to Lambda at all.
         new subscriptions.LambdaSubscription(notifier.function, {
           deadLetterQueue: this.undeliveredQueue,
+          filterPolicy,
         }),
       );
     }

@@ -108,6 +108,15 @@ describe('parseConfig', () => {
     ]);
   });
 
+  it('keeps Chatbot to the ops topic and points alerts to the Slack notifier', () => {
+    const chatbot = { slackWorkspaceId: 'T0123ABCD', slackChannelId: 'C0123ABCD' };
+
+    expect(problemsOf({ chatbot: { ...chatbot, topics: ['ops', 'alerts'] } })).toEqual([
+      expect.stringMatching(/^chatbot\.topics\.1: .*ops topic.*Slack notifier/),
+    ]);
+    expect(parseConfig({ chatbot }).chatbot?.topics).toEqual(['ops']);
+  });
+
   it('rejects a string that is not JSON', () => {
     expect(problemsOf('{alertThreshold: high')).toEqual([expect.stringMatching(/not valid JSON/)]);
   });

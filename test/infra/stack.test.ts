@@ -282,6 +282,28 @@ describe('alerting', () => {
     });
   });
 
+  it("lets only this account's alarms use the topic key", () => {
+    const statements: { Principal?: { Service?: string }; Condition?: unknown }[] =
+      template.toJSON().Resources[ids.topicKey as string].Properties.KeyPolicy.Statement;
+
+    const cloudWatch = statements.filter(
+      (s) => s.Principal?.Service === 'cloudwatch.amazonaws.com',
+    );
+
+    expect(cloudWatch).toHaveLength(1);
+    expect(cloudWatch[0]?.Condition).toEqual({
+      StringEquals: { 'aws:SourceAccount': '123456789012' },
+      ArnLike: {
+        'aws:SourceArn': {
+          'Fn::Join': [
+            '',
+            ['arn:', { Ref: 'AWS::Partition' }, ':cloudwatch:eu-west-1:123456789012:alarm:*'],
+          ],
+        },
+      },
+    });
+  });
+
   it("lets this account's CloudWatch alarms publish to ops and denies non-TLS publishing", () => {
     template.hasResourceProperties('AWS::SNS::TopicPolicy', {
       Topics: [{ Ref: ids.opsTopic }],
@@ -340,6 +362,21 @@ describe('alerting', () => {
         }),
       },
     });
+  });
+
+  it('posts each critical alert to Slack once when the notifier hears both topics', () => {
+    const slackSubscription = (topic: string) =>
+      Object.values(
+        template.findResources('AWS::SNS::Subscription', {
+          Properties: { Protocol: 'lambda', TopicArn: { Ref: topic } },
+        }),
+      ).map((s) => s.Properties.FilterPolicy);
+
+    const onAlerts = slackSubscription(ids.alertsTopic as string);
+    const onCritical = slackSubscription(ids.criticalTopic as string);
+
+    expect(onAlerts).toEqual([{ severity: [{ 'anything-but': ['critical'] }] }]);
+    expect(onCritical).toEqual([undefined]);
   });
 
   it('connects Chatbot with a deny-all guardrail', () => {
