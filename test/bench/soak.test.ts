@@ -6,7 +6,8 @@ import { runSoak } from '../../bench/soak/run-soak';
 describe('fault-injection soak (short)', () => {
   it('loses nothing, doubles nothing and alerts exactly once outside the documented windows', async () => {
     // prepare + act
-    const result = await runSoak({ seed: 7, messages: 1_500, permanentFaults: 3 });
+    // A higher crash rate than the default, so that a run this short surely crashes.
+    const result = await runSoak({ seed: 7, messages: 1_500, permanentFaults: 3, crashRate: 0.3 });
 
     // assert
     expect(result.verdict.violations).toEqual([]);
@@ -21,5 +22,6 @@ describe('fault-injection soak (short)', () => {
     expect(
       (result.injected.snsEntryFailure ?? 0) + (result.injected.snsCallFailure ?? 0),
     ).toBeGreaterThan(0);
+    expect(result.injected.crash).toBeGreaterThan(0);
   }, 90_000);
 });
