@@ -102,7 +102,11 @@ export interface NumberedBody {
   readonly body: string;
 }
 
-/** Splits text into message bodies: one per non-blank line, line terminators removed. */
+/**
+ * Splits text into message bodies: one per non-empty line, sent verbatim. Only the line
+ * terminator (`\n` or `\r\n`) is removed; a line of spaces is a body like any other, because
+ * the SPEC sends every non-empty line and a malformed body is worth seeing quarantined.
+ */
 export function numberedBodies(text: string): NumberedBody[] {
   return text
     .split('\n')
@@ -110,7 +114,7 @@ export function numberedBodies(text: string): NumberedBody[] {
       line: index + 1,
       body: line.endsWith('\r') ? line.slice(0, -1) : line,
     }))
-    .filter((entry) => entry.body.trim() !== '');
+    .filter((entry) => entry.body !== '');
 }
 
 export const bodiesFromLines = (text: string): string[] =>

@@ -120,16 +120,29 @@ describe('simulate on other input', () => {
       { numRuns: 60, seed: 42 },
     );
 
+    const inputLines = hostile.map((s) => s.replaceAll('\n', ' '));
+
     const run = await runCli(['simulate', '--input', '-', '--json'], {
-      input: lines(...hostile.map((s) => s.replaceAll('\n', ' '))),
+      input: lines(...inputLines),
     });
 
     expect(run.code).toBe(0);
     const result = parse(run.stdout);
     expectInvariant(result);
+    // Every line but an empty one (or a lone CRLF terminator) is a message, blank or not.
     expect(result.summary.sent + result.summary.rejected).toBe(
-      hostile.filter((s) => s.replaceAll('\n', ' ').replace('\r', '').trim() !== '').length,
+      inputLines.filter((line) => line !== '' && line !== '\r').length,
     );
+  });
+
+  it('sends a whitespace-only line verbatim and quarantines it', async () => {
+    const input = lines(voisoEvent(), ' \t ', '');
+
+    const run = await runCli(['simulate', '--input', '-', '--json'], { input });
+
+    const result = parse(run.stdout);
+    expect(result.summary).toMatchObject({ sent: 2, stored: 1, quarantined: 1 });
+    expect(result.quarantined.map((q) => q.body)).toEqual([' \t ']);
   });
 
   it('sends a message that keeps failing to the dead-letter queue', async () => {
