@@ -7,7 +7,13 @@ import type { AttributeValue } from '@aws-sdk/client-dynamodb';
 import { marshall, unmarshall } from '@aws-sdk/util-dynamodb';
 
 export const toAttributes = (item: object): Record<string, AttributeValue> =>
-  marshall(item, { removeUndefinedValues: true, allowImpreciseNumbers: true });
+  // convertClassInstanceToMap: a param named `constructor` makes a plain object look like a
+  // class instance to the SDK, which would otherwise refuse it.
+  marshall(item, {
+    removeUndefinedValues: true,
+    allowImpreciseNumbers: true,
+    convertClassInstanceToMap: true,
+  });
 
 /** Untyped, as the SDK's unmarshall: callers assert the item shape they stored. */
 export const fromAttributes = (

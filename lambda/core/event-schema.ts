@@ -101,6 +101,7 @@ export function unstorableParam(value: unknown, path: string, depth = 0): string
   if (value !== null && typeof value === 'object') {
     for (const [key, item] of Object.entries(value)) {
       if (key.length === 0) return `${path}: empty property name`;
+      if (key === '__proto__') return `${path}: property name __proto__ is not allowed`;
       if (key.length > MAX_FIELD_LENGTH) return `${path}: property name too long`;
       const reason = unstorableParam(item, `${path}.${key}`, depth + 1);
       if (reason) return reason;

@@ -83,14 +83,16 @@ export function classifyMessage(body: string, config: DetectionConfig): MessageV
   }
   const pair: EventPair = `${type}/${event}`;
   const recognised = isKnownPair(pair);
+  // Checked on the params as parsed from JSON: schema parsing would silently drop a `__proto__`
+  // key, and the stored event must be the event that was sent.
+  const unstorable = unstorableParam((json as { params: unknown }).params, 'params');
+  if (unstorable) return malformed(unstorable);
   let params: Record<string, unknown> = envelope.data.params;
   if (isKnownPair(pair)) {
     const parsed = PAIR_PARAMS[pair].safeParse(params);
     if (!parsed.success) return malformed(issueReason(parsed.error, params, ['params']));
     params = parsed.data;
   }
-  const unstorable = unstorableParam(params, 'params');
-  if (unstorable) return malformed(unstorable);
   const securityEvent: SecurityEvent = { timestamp, type, event, callcenter, params };
   const normalised: NormalisedEvent = {
     event: securityEvent,

@@ -134,6 +134,11 @@ describe('classifyMessage', () => {
       /^params\.to: expected an IPv4 or IPv6 address/,
     ],
     [
+      'a __proto__ param, which parsing would silently drop',
+      '{"timestamp":"2020-10-10T10:11:12Z","type":"app_login","event":"deleted_user","callcenter":"acme","params":{"user":"a@b.c","access_group":"agent","__proto__":{"admin":true}}}',
+      /^params: property name __proto__ is not allowed$/,
+    ],
+    [
       'bad cidr',
       JSON.stringify(voisoEvent('allowed_ip/ip_added', { params: { ip: '8.8.8.8/40' } })),
       /^params\.ip: expected an IP address or CIDR range/,
