@@ -18,7 +18,6 @@ beforeAll(() => {
     table: logicalIdOf(template, 'AWS::DynamoDB::Table', 'EventsTable'),
     ingest: logicalIdOf(template, 'AWS::Lambda::Function', 'IngestFunction'),
     notifier: logicalIdOf(template, 'AWS::Lambda::Function', 'AlertingSlackNotifier'),
-    user: logicalIdOf(template, 'AWS::IAM::User', 'VoisoAccessUser'),
     opsTopic: logicalIdOf(template, 'AWS::SNS::Topic', 'AlertingOpsTopic'),
     alertsTopic: logicalIdOf(template, 'AWS::SNS::Topic', 'AlertingAlertsTopic'),
     criticalTopic: logicalIdOf(template, 'AWS::SNS::Topic', 'AlertingCriticalTopic'),
@@ -32,38 +31,45 @@ const ingestEnv = (): Record<string, unknown> =>
   template.toJSON().Resources[ids.ingest as string].Properties.Environment.Variables;
 
 describe("Voiso's access", () => {
-  it('lets the Voiso user call exactly sqs:SendMessage on the events queue, from its ranges only', () => {
-    // prepare
-    const policies = template.findResources('AWS::IAM::Policy', {
-      Properties: { Users: [{ Ref: ids.user }] },
-    });
+  it.each([
+    ['slot A', 'VoisoAccessUser'],
+    ['slot B', 'VoisoAccessSlotBUser'],
+  ])(
+    'lets the Voiso user of %s call exactly sqs:SendMessage on the events queue, from its ranges only',
+    (_slot, prefix) => {
+      // prepare
+      const userId = logicalIdOf(template, 'AWS::IAM::User', prefix);
+      const policies = template.findResources('AWS::IAM::Policy', {
+        Properties: { Users: [{ Ref: userId }] },
+      });
 
-    // act
-    const documents = Object.values(policies).map((p) => p.Properties.PolicyDocument);
+      // act
+      const documents = Object.values(policies).map((p) => p.Properties.PolicyDocument);
 
-    // assert
-    expect(documents).toEqual([
-      {
-        Version: '2012-10-17',
-        Statement: [
-          {
-            Sid: 'SendVoisoSecurityEvents',
-            Effect: 'Allow',
-            Action: 'sqs:SendMessage',
-            Resource: arnOf(ids.queue as string),
-            Condition: { IpAddress: { 'aws:SourceIp': ['198.51.100.0/24'] } },
-          },
-        ],
-      },
-    ]);
-    const user = template.toJSON().Resources[ids.user as string];
-    expect(user.Properties?.ManagedPolicyArns).toBeUndefined();
-    expect(user.Properties?.Groups).toBeUndefined();
-  });
+      // assert
+      expect(documents).toEqual([
+        {
+          Version: '2012-10-17',
+          Statement: [
+            {
+              Sid: 'SendVoisoSecurityEvents',
+              Effect: 'Allow',
+              Action: 'sqs:SendMessage',
+              Resource: arnOf(ids.queue as string),
+              Condition: { IpAddress: { 'aws:SourceIp': ['198.51.100.0/24'] } },
+            },
+          ],
+        },
+      ]);
+      const user = template.toJSON().Resources[userId];
+      expect(user.Properties?.ManagedPolicyArns).toBeUndefined();
+      expect(user.Properties?.Groups).toBeUndefined();
+    },
+  );
 
   it('stores the access key pair as JSON in a secret and rotates it with the serial', () => {
     template.hasResourceProperties('AWS::IAM::AccessKey', {
-      UserName: { Ref: ids.user },
+      UserName: { Ref: logicalIdOf(template, 'AWS::IAM::User', 'VoisoAccessSlotBUser') },
       Serial: 2,
     });
     template.hasResourceProperties('AWS::SecretsManager::Secret', {
@@ -112,11 +118,11 @@ describe('events queue', () => {
   });
 
   it('encrypts the dead-letter queue and keeps it 14 days', () => {
-    template.hasResourceProperties('AWS::SQS::Queue', {
-      SqsManagedSseEnabled: true,
-      MessageRetentionPeriod: 14 * 24 * 3600,
-      RedrivePolicy: Match.absent(),
-    });
+    const dlq = template.toJSON().Resources[ids.dlq as string].Properties;
+
+    expect(dlq.SqsManagedSseEnabled).toBe(true);
+    expect(dlq.MessageRetentionPeriod).toBe(14 * 24 * 3600);
+    expect(dlq.RedrivePolicy).toBeUndefined();
   });
 });
 
@@ -418,6 +424,19 @@ describe('monitoring', () => {
     });
   });
 
+  it.each([
+    ['Errors', 'IngestErrors'],
+    ['Throttles', 'IngestThrottles'],
+  ])('watches the ingest function for %s', (metricName, alarmId) => {
+    const alarm =
+      template.toJSON().Resources[
+        logicalIdOf(template, 'AWS::CloudWatch::Alarm', `Monitoring${alarmId}`)
+      ].Properties;
+
+    expect(alarm).toMatchObject({ Namespace: 'AWS/Lambda', MetricName: metricName });
+    expect(alarm.Dimensions).toEqual([{ Name: 'FunctionName', Value: { Ref: ids.ingest } }]);
+  });
+
   it('watches the dead-letter queue, errors, throttles, backlog and quarantine', () => {
     const watched = alarms().map((a) => `${a.Properties.Namespace}/${a.Properties.MetricName}`);
 
@@ -500,5 +519,55 @@ describe('outputs and names', () => {
       );
 
     expect(named).toEqual([]);
+  });
+});
+
+describe('customer-managed key', () => {
+  let keyed: Template;
+  let dataKey: string;
+
+  beforeAll(() => {
+    keyed = buildStack(fullContext({ customerManagedKey: true }), STACK).template;
+    dataKey = logicalIdOf(keyed, 'AWS::KMS::Key', 'DataKey');
+  });
+
+  it('encrypts both intake queues with the data key', () => {
+    const resources = keyed.toJSON().Resources;
+
+    for (const prefix of ['IntakeQueue', 'IntakeDeadLetterQueue']) {
+      const queue = resources[logicalIdOf(keyed, 'AWS::SQS::Queue', prefix)].Properties;
+      expect(queue.KmsMasterKeyId).toEqual(arnOf(dataKey));
+      expect(queue.SqsManagedSseEnabled).toBeUndefined();
+    }
+  });
+
+  it('encrypts the events table with the data key', () => {
+    const table =
+      keyed.toJSON().Resources[logicalIdOf(keyed, 'AWS::DynamoDB::Table', 'EventsTable')]
+        .Properties;
+
+    expect(table.SSESpecification).toEqual({
+      SSEEnabled: true,
+      SSEType: 'KMS',
+      KMSMasterKeyId: arnOf(dataKey),
+    });
+  });
+
+  it('lets each Voiso user encrypt with the data key and nothing else', () => {
+    for (const prefix of ['VoisoAccessUser', 'VoisoAccessSlotBUser']) {
+      const userId = logicalIdOf(keyed, 'AWS::IAM::User', prefix);
+      const statements = Object.values(
+        keyed.findResources('AWS::IAM::Policy', { Properties: { Users: [{ Ref: userId }] } }),
+      ).flatMap((p) => p.Properties.PolicyDocument.Statement);
+
+      expect(statements).toEqual([
+        expect.objectContaining({ Action: 'sqs:SendMessage' }),
+        {
+          Effect: 'Allow',
+          Action: ['kms:GenerateDataKey', 'kms:Decrypt'],
+          Resource: arnOf(dataKey),
+        },
+      ]);
+    }
   });
 });
