@@ -44,6 +44,21 @@ const UNITS: Readonly<Record<string, number>> = {
   w: 604_800_000,
 };
 
+/**
+ * Stored times have four-digit years (lambda/core normalises to `YYYY-…Z`), so a query bound
+ * outside them would make sort-key bounds that compare wrongly, and a duration past JavaScript's
+ * date range would be an Invalid Date that fails later with a RangeError.
+ */
+const STORABLE = {
+  first: Date.parse('0000-01-01T00:00:00.000Z'),
+  last: Date.parse('9999-12-31T23:59:59.999Z'),
+};
+const STORABLE_TEXT = 'the times events can have (years 0000 to 9999)';
+const isStorable = (date: Date) =>
+  !Number.isNaN(date.getTime()) &&
+  date.getTime() >= STORABLE.first &&
+  date.getTime() <= STORABLE.last;
+
 export function parseTimeRange(
   options: Pick<QueryOptions, 'since' | 'from' | 'to'>,
   now: Date,
@@ -59,7 +74,13 @@ export function parseTimeRange(
         `--since: expected a duration like 30m, 24h, 7d or 2w, got "${options.since}"`,
       );
     }
-    return { from: new Date(now.getTime() - Number(match[1]) * unit), to: now };
+    const from = new Date(now.getTime() - Number(match[1]) * unit);
+    if (!isStorable(from)) {
+      throw new UsageError(
+        `--since: ${options.since} reaches back before ${STORABLE_TEXT}; use a shorter duration or --from`,
+      );
+    }
+    return { from, to: now };
   }
   const parse = (name: string, value: string | undefined, fallback: Date) => {
     if (value === undefined) return fallback;
@@ -69,10 +90,20 @@ export function parseTimeRange(
         `${name}: not a date or time: "${value}" (use ISO-8601, e.g. 2025-01-31T12:00:00Z)`,
       );
     }
-    return new Date(ms);
+    const date = new Date(ms);
+    if (!isStorable(date)) {
+      throw new UsageError(`${name}: "${value}" is outside ${STORABLE_TEXT}`);
+    }
+    return date;
   };
   const to = parse('--to', options.to, now);
-  const from = parse('--from', options.from, new Date(to.getTime() - DAY_MS));
+  const defaultFrom = new Date(to.getTime() - DAY_MS);
+  if (options.from === undefined && !isStorable(defaultFrom)) {
+    throw new UsageError(
+      `--to: the default range, 24 hours before ${to.toISOString()}, starts outside ${STORABLE_TEXT}; give --from too`,
+    );
+  }
+  const from = parse('--from', options.from, defaultFrom);
   if (from.getTime() > to.getTime()) {
     throw new UsageError(
       `Bad time range: --from ${from.toISOString()} is after --to ${to.toISOString()}`,

@@ -25,6 +25,7 @@ describe('errors and exit codes', () => {
       ['query', '--local', '--since', '1h', '--from', '2025-01-01'],
       'either --since or --from/--to',
     ],
+    [['query', '--local', '--since', '99999999999999w'], '--since: 99999999999999w'],
     [['query', '--local', '--type', 'user'], '--type and --event go together'],
     [['query', '--local', '--severity', 'urgent'], '--severity: expected one of info, low'],
     [['query', '--local', '--output', 'xml'], '--output: expected table, json or csv'],
