@@ -1,5 +1,6 @@
 // The table items the pipeline writes, as plain data: one per stored event and one per
 // quarantined message. Attribute names are the contract the CLI's queries rely on.
+import { MAX_FIELD_LENGTH } from './event-schema';
 import { callcenterKey, eventSortKey, pairKey, quarantineKey, severityKey, userKey } from './keys';
 import type { Classification, NormalisedEvent, Severity } from './model';
 
@@ -75,6 +76,14 @@ export interface ItemContext {
   readonly retentionDays: number;
 }
 
+/**
+ * A user name becomes an index key only within the documented field limit: DynamoDB refuses a
+ * write whose index key exceeds 2,048 bytes, and an unrecognised event's `user` may be up to
+ * 4,096 characters. A longer one is stored with the event but not indexed.
+ */
+const indexableUser = (value: unknown): value is string =>
+  typeof value === 'string' && value !== '' && value.length <= MAX_FIELD_LENGTH;
+
 export function buildEventItem(
   normalised: NormalisedEvent,
   classification: Classification,
@@ -103,8 +112,8 @@ export function buildEventItem(
     messageId: context.messageId,
     ...(expiresAt !== undefined && { expiresAt }),
     alertState: classification.alert ? 'pending' : 'none',
-    ...(typeof user === 'string' && user !== '' && { subjectKey: userKey(user) }),
-    ...(typeof who === 'string' && who !== '' && { actorKey: userKey(who) }),
+    ...(indexableUser(user) && { subjectKey: userKey(user) }),
+    ...(indexableUser(who) && { actorKey: userKey(who) }),
     pairKey: pairKey(event.type, event.event),
     severityKey: severityKey(classification.severity),
   };

@@ -1,0 +1,84 @@
+// Every key the pipeline writes must fit DynamoDB's limits (partition and index keys 2,048
+// bytes, sort keys 1,024), or the write fails for good and the event would end in the DLQ.
+import fc from 'fast-check';
+import { DEFAULT_DETECTION_CONFIG } from '../../lambda/core/detection-config';
+import { buildEventItem } from '../../lambda/core/items';
+import { classifyMessage } from '../../lambda/core/message';
+
+const bytes = (text: string | undefined) => Buffer.byteLength(text ?? '', 'utf8');
+
+/** Strings heavy in what grows under key escaping (`#`, `%`) and in 4-byte characters. */
+const hostileText = (maxLength: number) =>
+  fc.integer({ min: 1, max: maxLength }).chain((length) =>
+    fc.string({
+      unit: fc.constantFrom('#', '%', 'a', '\u{1F600}', 'é'),
+      minLength: length,
+      maxLength: length,
+    }),
+  );
+
+describe('event items', () => {
+  it('keep every key within DynamoDB limits for any event the core accepts', () => {
+    fc.assert(
+      fc.property(
+        hostileText(256),
+        hostileText(256),
+        hostileText(256),
+        hostileText(4096),
+        hostileText(4096),
+        (callcenter, type, event, user, who) => {
+          // Prepare: an event of a kind Voiso may add tomorrow, whose params are not schema-bound.
+          const body = JSON.stringify({
+            timestamp: '2020-10-10T10:11:12.12Z',
+            type,
+            event,
+            callcenter,
+            params: { user, who },
+          });
+          const verdict = classifyMessage(body, DEFAULT_DETECTION_CONFIG);
+          if (verdict.kind !== 'event') return;
+          // Act
+          const item = buildEventItem(verdict.normalised, verdict.classification, {
+            messageId: 'm-1',
+            receivedAt: new Date('2020-10-10T10:11:13Z'),
+            retentionDays: 365,
+          });
+          // Assert
+          for (const key of [item.pk, item.subjectKey, item.actorKey, item.pairKey]) {
+            expect(bytes(key)).toBeLessThanOrEqual(2048);
+          }
+          expect(bytes(item.sk)).toBeLessThanOrEqual(1024);
+        },
+      ),
+      { numRuns: 300 },
+    );
+  });
+
+  it('indexes a user name within the field limit and stores a longer one unindexed', () => {
+    // Prepare
+    const event = (user: string) =>
+      JSON.stringify({
+        timestamp: '2020-10-10T10:11:12Z',
+        type: 'app_login',
+        event: 'passkey_registered',
+        callcenter: 'acme',
+        params: { user },
+      });
+    const build = (user: string) => {
+      const verdict = classifyMessage(event(user), DEFAULT_DETECTION_CONFIG);
+      if (verdict.kind !== 'event') throw new Error(verdict.reason);
+      return buildEventItem(verdict.normalised, verdict.classification, {
+        messageId: 'm-1',
+        receivedAt: new Date('2020-10-10T10:11:13Z'),
+        retentionDays: 0,
+      });
+    };
+    // Act
+    const short = build('a'.repeat(256));
+    const long = build('a'.repeat(257));
+    // Assert
+    expect(short.subjectKey).toBe(`USER#${'a'.repeat(256)}`);
+    expect(long.subjectKey).toBeUndefined();
+    expect(long.params.user).toBe('a'.repeat(257));
+  });
+});
