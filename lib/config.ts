@@ -5,7 +5,7 @@
 // a setting only the function rejects would deploy and then fail every invocation.
 import { isIPv4, isIPv6 } from 'node:net';
 import { z } from 'zod';
-import { PIPELINE_DEFAULTS } from './pipeline-defaults';
+import { PIPELINE_DEFAULTS, visibilityTimeoutFor } from './pipeline-defaults';
 
 /** The CDK context key that holds the configuration object. */
 export const CONFIG_CONTEXT_KEY = 'voiso-sec';
@@ -227,7 +227,9 @@ export function parseConfig(raw: unknown): VoisoSecConfig {
   if (config.batchSize > 10 && config.maxBatchingWindowSeconds < 1) {
     problems.push('maxBatchingWindowSeconds: must be at least 1 when batchSize is above 10');
   }
-  if (config.functionTimeoutSeconds * 6 + config.maxBatchingWindowSeconds > 43_200) {
+  if (
+    visibilityTimeoutFor(config.functionTimeoutSeconds, config.maxBatchingWindowSeconds) > 43_200
+  ) {
     problems.push('functionTimeoutSeconds: 6x the timeout must fit the 12-hour visibility timeout');
   }
   const detectionBytes = Buffer.byteLength(JSON.stringify(detectionSettings(config)));

@@ -4,7 +4,7 @@ import { Duration, Validations } from 'aws-cdk-lib';
 import type * as kms from 'aws-cdk-lib/aws-kms';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
-import { PIPELINE_DEFAULTS } from '../pipeline-defaults';
+import { PIPELINE_DEFAULTS, visibilityTimeoutFor } from '../pipeline-defaults';
 
 export interface EventIntakeProps {
   /** Timeout of the function that consumes the queue; the visibility timeout is derived from it. */
@@ -37,10 +37,8 @@ export class EventIntake extends Construct {
     }
     const window =
       props.maxBatchingWindow ?? Duration.seconds(PIPELINE_DEFAULTS.maxBatchingWindowSeconds);
-    // AWS: visibility timeout >= 6x the function timeout + the batching window, so a message is
-    // not redelivered while a throttled or retried invocation still holds it.
     const visibilityTimeout = Duration.seconds(
-      6 * props.consumerTimeout.toSeconds() + window.toSeconds(),
+      visibilityTimeoutFor(props.consumerTimeout.toSeconds(), window.toSeconds()),
     );
     if (visibilityTimeout.toSeconds() > 43_200) {
       throw new Error('EventIntake: 6x the consumer timeout exceeds the 12-hour visibility limit');

@@ -4,6 +4,7 @@
 import { Match, type Template } from 'aws-cdk-lib/assertions';
 import { INDEXES, TABLE_KEYS, TTL_ATTRIBUTE } from '../../lambda/adapters/table-schema';
 import { parseDetectionConfig } from '../../lambda/core/detection-config';
+import { PIPELINE_DEFAULTS } from '../../lib/pipeline-defaults';
 import { buildStack, fullContext, logicalIdOf } from './support';
 
 const STACK = 'VoisoSecTest';
@@ -93,6 +94,8 @@ describe('events queue', () => {
     expect(queue.SqsManagedSseEnabled).toBe(true);
     expect(queue.MessageRetentionPeriod).toBe(14 * 24 * 3600);
     expect(queue.VisibilityTimeout).toBeGreaterThanOrEqual(6 * 30);
+    // The local pipeline (voiso-sec simulate/local) redelivers on the same clock.
+    expect(queue.VisibilityTimeout).toBe(PIPELINE_DEFAULTS.visibilityTimeoutSeconds);
     expect(queue.RedrivePolicy).toEqual({
       deadLetterTargetArn: arnOf(ids.dlq as string),
       maxReceiveCount: 5,
