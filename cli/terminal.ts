@@ -23,11 +23,21 @@ export function progress(stream: NodeJS.WriteStream = process.stderr): Progress 
   };
 }
 
+/**
+ * What a terminal acts on rather than prints: every control character (C0, DEL, and C1, where
+ * U+009B alone starts an escape sequence on many terminals), the line and paragraph separators,
+ * and the bidi controls that reorder text (a user name could otherwise display reversed or hide
+ * the columns after it). Event data is written by whoever can reach Voiso, so cells lose them all.
+ */
+const TERMINAL_CONTROLS = /[\p{Cc}\u061c\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069]+/gu;
+
+/** Text from events, safe to print on one terminal line: every terminal control becomes a space. */
+export const printable = (text: string) => text.replace(TERMINAL_CONTROLS, ' ');
+
 /** Plain text table with left-aligned columns; cells are single-line and bounded. */
 export function renderTable(headers: readonly string[], rows: readonly (readonly string[])[]) {
   const clean = (cell: string) => {
-    // biome-ignore lint/suspicious/noControlCharactersInRegex: control characters are what we strip
-    const flat = cell.replace(/[\u0000-\u001f\u007f]+/g, ' ');
+    const flat = printable(cell);
     return flat.length > 60 ? `${flat.slice(0, 59)}…` : flat;
   };
   const cells = rows.map((row) => row.map(clean));

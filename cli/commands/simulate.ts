@@ -12,7 +12,7 @@ import { parseFaultSpec } from '../local/faults';
 import { localIngestConfig } from '../local/ingest-config';
 import { type LocalPipeline, startPipeline } from '../local/pipeline';
 import { numberedBodies, sendBodies } from '../send-messages';
-import { progress, renderTable, sleep } from '../terminal';
+import { printable, progress, renderTable, sleep } from '../terminal';
 
 export interface SimulateOptions {
   readonly input: string;
@@ -267,16 +267,18 @@ export function formatSimulation(result: SimulationResult): string {
   );
   if (result.alerts.length > 0) {
     lines.push('', `Alerts (${result.alerts.length}):`);
-    for (const alert of result.alerts) lines.push(`  [${alert.topic}] ${alert.subject}`);
+    for (const alert of result.alerts) lines.push(`  [${alert.topic}] ${printable(alert.subject)}`);
   }
   if (result.quarantined.length > 0) {
     lines.push('', `Quarantined (${result.quarantined.length}):`);
+    // JSON.stringify escapes C0 controls but passes C1 and bidi controls through.
     for (const q of result.quarantined)
-      lines.push(`  ${q.reason}: ${JSON.stringify(q.body).slice(0, 80)}`);
+      lines.push(`  ${printable(q.reason)}: ${printable(JSON.stringify(q.body).slice(0, 80))}`);
   }
   if (result.deadLettered.length > 0) {
     lines.push('', `Dead-lettered (${result.deadLettered.length}):`);
-    for (const d of result.deadLettered) lines.push(`  ${JSON.stringify(d.body).slice(0, 100)}`);
+    for (const d of result.deadLettered)
+      lines.push(`  ${printable(JSON.stringify(d.body).slice(0, 100))}`);
   }
   for (const r of result.rejected) lines.push(`  line ${r.line} refused: ${r.reason}`);
   return lines.join('\n');
