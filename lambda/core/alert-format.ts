@@ -1,6 +1,7 @@
 // Turns a stored event into the alerts people and programs receive. Event data is hostile text:
 // the subject is reduced to printable ASCII, the e-mail body quotes every value (escaping
-// newlines and control characters), and the JSON document carries the data as data.
+// newlines and control characters), links in either are defanged so no mail client turns them
+// into something to click, and the JSON document carries the data as data.
 import type { EventItem } from './items';
 import type { AlertDocument, Severity } from './model';
 
@@ -19,25 +20,47 @@ export interface FormattedAlert {
   >;
 }
 
-export const MAX_SUBJECT_LENGTH = 100;
+/** SNS requires subjects of fewer than 100 characters. */
+export const MAX_SUBJECT_LENGTH = 99;
 
-/** Printable ASCII only, whitespace runs collapsed: safe for a mail header and a subject line. */
-export function toSubjectText(value: string): string {
-  return value
-    .replace(/[\r\n\t\v\f]+/g, ' ')
-    .replace(/[^\x20-\x7e]/g, '?')
-    .replace(/ {2,}/g, ' ')
-    .trim();
+/**
+ * Breaks what mail clients turn into links: `https://x` becomes `https[:]//x` and `www.x`
+ * becomes `www[.]x`, the convention security teams read as "do not click".
+ */
+export function defang(text: string): string {
+  return text.replace(/([a-z][a-z0-9+.-]*):\/\//gi, '$1[:]//').replace(/\bwww\./gi, 'www[.]');
 }
 
-/** A value as a quoted JSON string with everything outside printable ASCII escaped. */
+/** Printable ASCII only, whitespace runs collapsed, links defanged: safe for a subject line. */
+export function toSubjectText(value: string): string {
+  return defang(
+    value
+      .replace(/[\r\n\t\v\f]+/g, ' ')
+      .replace(/[^\x20-\x7e]/g, '?')
+      .replace(/ {2,}/g, ' ')
+      .trim(),
+  );
+}
+
+/** An event value for a subject: no angle brackets, which some clients read as link markup. */
+const subjectValue = (value: unknown): string => String(value).replace(/[<>]/g, '?');
+
+/** A value as a quoted JSON string, everything outside printable ASCII escaped, links defanged. */
 export function quote(value: unknown): string {
   const json =
     typeof value === 'string' ? JSON.stringify(value) : (JSON.stringify(value) ?? 'null');
-  return json.replace(
-    /[^\x20-\x7e]/g,
-    (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`,
+  return defang(
+    json.replace(/[^\x20-\x7e]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`),
   );
+}
+
+/**
+ * An SNS message attribute value: only characters SNS accepts in a message (XML 1.0's), never
+ * empty. Anything else would make SNS refuse the entry on every retry.
+ */
+export function toAttributeValue(value: string): string {
+  const clean = value.replace(/[^\t\n\r\x20-\uD7FF\uE000-\uFFFD\u{10000}-\u{10FFFF}]/gu, '\uFFFD');
+  return clean === '' ? '-' : clean;
 }
 
 /** One line for the summary: control characters removed, long values shortened. */
@@ -84,7 +107,7 @@ export function summarise(item: Pick<EventItem, 'type' | 'event' | 'params'>): s
 function subjectDetail(item: EventItem): string {
   const p = (name: string) =>
     typeof item.params[name] === 'string' || typeof item.params[name] === 'number'
-      ? String(item.params[name])
+      ? subjectValue(item.params[name])
       : undefined;
   const parts = [
     p('user') ?? p('who'),
@@ -96,7 +119,7 @@ function subjectDetail(item: EventItem): string {
 
 export function alertSubject(item: EventItem): string {
   const subject = toSubjectText(
-    `[${item.severity.toUpperCase()}] ${item.callcenter}: ${item.event} ${subjectDetail(item)}`,
+    `[${item.severity.toUpperCase()}] ${subjectValue(item.callcenter)}: ${subjectValue(item.event)} ${subjectDetail(item)}`,
   );
   return subject.length > MAX_SUBJECT_LENGTH
     ? `${subject.slice(0, MAX_SUBJECT_LENGTH - 3)}...`
@@ -138,7 +161,8 @@ export function alertText(item: EventItem, document: AlertDocument = alertDocume
     'Parameters (quoted as received):',
     ...params,
     '',
-    'Values are quoted JSON strings; characters outside printable ASCII are escaped.',
+    'Values are quoted JSON strings; characters outside printable ASCII are escaped and links',
+    'are defanged ([:]//, www[.]) so that nothing in this message is clickable.',
   ].join('\n');
 }
 
@@ -155,9 +179,9 @@ export function buildAlerts(item: EventItem): FormattedAlert[] {
     document,
     attributes: {
       severity: item.severity,
-      type: item.type,
-      event: item.event,
-      callcenter: item.callcenter,
+      type: toAttributeValue(item.type),
+      event: toAttributeValue(item.event),
+      callcenter: toAttributeValue(item.callcenter),
       rule: item.rules[0] ?? 'none',
     },
   };
