@@ -170,6 +170,8 @@ export class Monitoring extends Construct {
           ingestMetric('QuarantinedMessages'),
           ingestMetric('FailedRecords'),
           ingestMetric('StoreRetries'),
+          // Alerts sent but not marked `sent`: a retry of their batch may publish them again.
+          ingestMetric('AlertStateMarkFailures'),
           deadLettered,
         ],
         width: 8,

@@ -4,6 +4,7 @@
 import { Match, type Template } from 'aws-cdk-lib/assertions';
 import { INDEXES, TABLE_KEYS, TTL_ATTRIBUTE } from '../../lambda/adapters/table-schema';
 import { parseDetectionConfig } from '../../lambda/core/detection-config';
+import { METRICS } from '../../lambda/ingest/create-handler';
 import { PIPELINE_DEFAULTS } from '../../lib/pipeline-defaults';
 import { buildStack, fullContext, logicalIdOf } from './support';
 
@@ -405,6 +406,15 @@ describe('alerting', () => {
 
 describe('monitoring', () => {
   const alarms = () => Object.values(template.findResources('AWS::CloudWatch::Alarm'));
+
+  it('graphs every metric the ingest function emits on the dashboard', () => {
+    const dashboard = Object.values(template.findResources('AWS::CloudWatch::Dashboard'))[0];
+    const body = JSON.stringify(dashboard?.Properties.DashboardBody);
+
+    const missing = Object.values(METRICS).filter((name) => !body.includes(`"${name}\\"`));
+
+    expect(missing).toEqual([]);
+  });
 
   it('sends every alarm and its recovery to the ops topic', () => {
     expect(alarms()).toHaveLength(7);
