@@ -20,9 +20,19 @@ export type MessageVerdict =
       readonly normalised: NormalisedEvent;
       readonly classification: Classification;
     }
-  | { readonly kind: 'malformed'; readonly reason: string };
+  | {
+      readonly kind: 'malformed';
+      /** For the quarantine item: what is wrong, with the offending value. */
+      readonly reason: string;
+      /** For logs: what is wrong, without any value from the message. */
+      readonly problem: string;
+    };
 
-const malformed = (reason: string): MessageVerdict => ({ kind: 'malformed', reason });
+const malformed = (reason: string, problem = reason): MessageVerdict => ({
+  kind: 'malformed',
+  reason,
+  problem,
+});
 
 /** A short, single-line rendering of an offending value for a reason text. */
 function describe(value: unknown): string {
@@ -45,13 +55,18 @@ function valueAt(root: unknown, path: readonly PropertyKey[]): unknown {
   return current;
 }
 
-function issueReason(error: z.ZodError, input: unknown, prefix: readonly string[]): string {
+function issueVerdict(
+  error: z.ZodError,
+  input: unknown,
+  prefix: readonly string[],
+): MessageVerdict {
   const issue = error.issues[0];
-  if (!issue) return 'invalid';
+  if (!issue) return malformed('invalid');
   const path = [...prefix, ...issue.path.map(String)];
   const value = valueAt(input, issue.path);
   const got = value === undefined ? 'missing' : `got ${describe(value)}`;
-  return `${path.join('.') || 'message'}: ${issue.message}, ${got}`;
+  const problem = `${path.join('.') || 'message'}: ${issue.message}`;
+  return malformed(`${problem}, ${got}`, problem);
 }
 
 /** Classifies a raw SQS message body. */
@@ -72,14 +87,17 @@ export function classifyMessage(body: string, config: DetectionConfig): MessageV
     );
   }
   const envelope = envelopeSchema.safeParse(json);
-  if (!envelope.success) return malformed(issueReason(envelope.error, json, []));
+  if (!envelope.success) return issueVerdict(envelope.error, json, []);
   const { timestamp, type, event, callcenter } = envelope.data;
   let time: string;
   try {
     time = normaliseTimestamp(timestamp);
   } catch (error) {
     if (!(error instanceof TimestampError)) throw error;
-    return malformed(`timestamp: ${error.message}, got ${describe(timestamp)}`);
+    return malformed(
+      `timestamp: ${error.message}, got ${describe(timestamp)}`,
+      'timestamp: invalid',
+    );
   }
   const pair: EventPair = `${type}/${event}`;
   const recognised = isKnownPair(pair);
@@ -90,7 +108,7 @@ export function classifyMessage(body: string, config: DetectionConfig): MessageV
   let params: Record<string, unknown> = envelope.data.params;
   if (isKnownPair(pair)) {
     const parsed = PAIR_PARAMS[pair].safeParse(params);
-    if (!parsed.success) return malformed(issueReason(parsed.error, params, ['params']));
+    if (!parsed.success) return issueVerdict(parsed.error, params, ['params']);
     params = parsed.data;
   }
   const securityEvent: SecurityEvent = { timestamp, type, event, callcenter, params };

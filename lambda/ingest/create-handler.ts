@@ -102,7 +102,13 @@ type Plan =
       readonly item: EventItem;
       readonly key: string;
     }
-  | { readonly kind: 'quarantine'; readonly record: SQSRecord; readonly item: QuarantineItem }
+  | {
+      readonly kind: 'quarantine';
+      readonly record: SQSRecord;
+      readonly item: QuarantineItem;
+      /** The reason without message content, for logs. */
+      readonly problem: string;
+    }
   | { readonly kind: 'broken'; readonly record: SQSRecord; readonly reason: string };
 
 /** All records carrying one distinct event. */
@@ -153,6 +159,7 @@ export function createHandler(deps: IngestDeps): IngestHandler {
           kind: 'quarantine',
           record,
           item: buildQuarantineItem(body, verdict.reason, quarantineContext),
+          problem: verdict.problem,
         };
       }
       const item = buildEventItem(verdict.normalised, verdict.classification, context);
@@ -179,7 +186,10 @@ export function createHandler(deps: IngestDeps): IngestHandler {
     // 1. Classify.
     const plans = records.map((record) => plan(record, receivedAt));
     const groups = new Map<string, EventGroup>();
-    const quarantines = new Map<string, { item: QuarantineItem; records: SQSRecord[] }>();
+    const quarantines = new Map<
+      string,
+      { item: QuarantineItem; problem: string; records: SQSRecord[] }
+    >();
     for (const p of plans) {
       if (p.kind === 'broken') {
         fail(p.record, p.reason);
@@ -190,7 +200,7 @@ export function createHandler(deps: IngestDeps): IngestHandler {
       } else {
         // Same message id twice in one batch: BatchWriteItem refuses duplicate keys.
         const key = keyString(p.item);
-        const entry = quarantines.get(key) ?? { item: p.item, records: [] };
+        const entry = quarantines.get(key) ?? { item: p.item, problem: p.problem, records: [] };
         entry.records.push(p.record);
         quarantines.set(key, entry);
       }
@@ -256,7 +266,8 @@ export function createHandler(deps: IngestDeps): IngestHandler {
           quarantined++;
           logger.warn('Message quarantined', {
             messageId: record.messageId,
-            reason: maskEmails(entry.item.reason),
+            // The problem, never the offending value: message content stays out of logs.
+            problem: entry.problem,
           });
           notify(() =>
             observer.onQuarantined?.({
