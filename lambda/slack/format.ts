@@ -64,10 +64,12 @@ const field = (label: string, value: string): Mrkdwn => ({
 
 export function formatSlackMessage(doc: AlertDocument): SlackMessage {
   const severity = doc.severity.toUpperCase();
-  const header = `${severity} ${headerWord(doc.type)}/${headerWord(doc.event)}`.slice(
-    0,
-    HEADER_LIMIT,
-  );
+  // Slack refuses the whole message when the header, emoji code included, exceeds its limit.
+  const header =
+    `${SEVERITY_EMOJI[doc.severity]} ${severity} ${headerWord(doc.type)}/${headerWord(doc.event)}`.slice(
+      0,
+      HEADER_LIMIT,
+    );
   const params = Object.entries(doc.params);
   const shown = params.slice(0, MAX_PARAM_FIELDS);
   const hidden = params.length - shown.length;
@@ -81,7 +83,7 @@ export function formatSlackMessage(doc: AlertDocument): SlackMessage {
         type: 'header',
         text: {
           type: 'plain_text',
-          text: `${SEVERITY_EMOJI[doc.severity]} ${header}`,
+          text: header,
           emoji: true,
         },
       },

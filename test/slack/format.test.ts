@@ -28,6 +28,18 @@ const HOSTILE = [
 ];
 
 describe('formatSlackMessage', () => {
+  it("keeps the header, emoji included, within Slack's 150 characters", () => {
+    // Prepare: an unrecognised event with the longest type and event names the core accepts.
+    const doc = { ...alertDocument(), type: 't'.repeat(256), event: 'e'.repeat(256) };
+    // Act
+    const [header] = formatSlackMessage(doc).blocks;
+    // Assert
+    expect(header).toMatchObject({ type: 'header' });
+    const text = (header as { text: { text: string } }).text.text;
+    expect(text.length).toBeLessThanOrEqual(150);
+    expect(text.startsWith(':red_circle: CRITICAL ttt')).toBe(true);
+  });
+
   it('shows severity, pair, call center, time, rules and params', () => {
     const message = formatSlackMessage(alertDocument());
 
