@@ -28,8 +28,12 @@ function withAws(command: Command): Command {
 function withLocalPipeline(command: Command): Command {
   return command
     .option(
+      '--config <file>',
+      'cdk.json whose "voiso-sec" context configures the pipeline (default: ./cdk.json if present)',
+    )
+    .option(
       '--detection-config <file>',
-      'detection settings JSON (threshold, overrides, suppressions)',
+      'detection settings JSON (threshold, overrides, suppressions); replaces those of --config',
     )
     .addOption(
       // For tests and demos of retries and the DLQ; not a user feature.

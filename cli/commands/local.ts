@@ -6,7 +6,7 @@ import { postToSlack } from '../../lambda/slack/post';
 import { UsageError } from '../errors';
 import { LOCAL_CREDENTIALS } from '../local/emulators';
 import { parseFaultSpec } from '../local/faults';
-import { localIngestConfig } from '../local/ingest-config';
+import { loadLocalConfiguration } from '../local/ingest-config';
 import { startPipeline } from '../local/pipeline';
 import { clearLocalState, writeLocalState } from '../local/state';
 import { parseSeconds } from './simulate';
@@ -19,6 +19,7 @@ export interface LocalOptions {
   readonly visibilityTimeout?: string;
   readonly injectFaults?: string;
   readonly detectionConfig?: string;
+  readonly config?: string;
 }
 
 function port(name: string, value: string | undefined): number {
@@ -45,18 +46,24 @@ export async function runLocal(
   ) {
     throw new UsageError('--slack-webhook: expected an https:// incoming webhook URL');
   }
-  const config = localIngestConfig(options.detectionConfig);
+  const configuration = loadLocalConfiguration({
+    ...(options.config !== undefined && { config: options.config }),
+    ...(options.detectionConfig !== undefined && { detectionConfig: options.detectionConfig }),
+  });
+  // As deployed unless asked otherwise: derived from the configured timeout and window.
   const visibility =
     options.visibilityTimeout === undefined
-      ? undefined
+      ? configuration.eventSource.visibilityTimeoutSeconds
       : parseSeconds('--visibility-timeout', options.visibilityTimeout, 1, 43_200);
   const fault = options.injectFaults ? parseFaultSpec(options.injectFaults) : undefined;
   const pipeline = await startPipeline({
     sqsPort: port('--sqs-port', options.sqsPort),
     dynamodbPort: port('--dynamodb-port', options.dynamodbPort),
     ...(options.dataDir !== undefined && { dataDir: options.dataDir }),
-    ...(visibility !== undefined && { visibilityTimeoutSeconds: visibility }),
-    config,
+    visibilityTimeoutSeconds: visibility,
+    maxReceiveCount: configuration.eventSource.maxReceiveCount,
+    eventSource: configuration.eventSource,
+    config: configuration.ingest,
     ...(fault && { fault }),
     onError: (error) =>
       err(`ingest error: ${error instanceof Error ? error.message : String(error)}`),
@@ -97,6 +104,15 @@ export async function runLocal(
       `  Access key ID:     ${LOCAL_CREDENTIALS.accessKeyId}`,
       `  Secret access key: ${LOCAL_CREDENTIALS.secretAccessKey}`,
       `  Data:              ${options.dataDir ?? 'in memory (use --data-dir to keep it)'}`,
+      `  Configuration:     ${configuration.source}`,
+      ...(configuration.detectionSource === undefined
+        ? []
+        : [`  Detection:         ${configuration.detectionSource} (--detection-config)`]),
+      `  Event source:      batches of ${configuration.eventSource.batchSize}, ` +
+        `${configuration.eventSource.maxBatchingWindowSeconds} s window, ` +
+        `visibility timeout ${visibility} s, ` +
+        `dead-letter after ${configuration.eventSource.maxReceiveCount} receives, ` +
+        `retention ${configuration.ingest.retentionDays === 0 ? 'forever' : `${configuration.ingest.retentionDays} days`}`,
       '',
       'Try: voiso-sec send --local --sample all',
       '     voiso-sec query --local --since 1h',

@@ -9,7 +9,7 @@ import type { Alert } from '../../lambda/ingest/ports';
 import { UsageError } from '../errors';
 import { queueDepth } from '../local/emulators';
 import { parseFaultSpec } from '../local/faults';
-import { localIngestConfig } from '../local/ingest-config';
+import { loadLocalConfiguration } from '../local/ingest-config';
 import { type LocalPipeline, startPipeline } from '../local/pipeline';
 import { numberedBodies, sendBodies } from '../send-messages';
 import { printable, progress, renderTable, sleep } from '../terminal';
@@ -20,6 +20,7 @@ export interface SimulateOptions {
   readonly visibilityTimeout?: string;
   readonly injectFaults?: string;
   readonly detectionConfig?: string;
+  readonly config?: string;
 }
 
 export interface SimulationResult {
@@ -177,11 +178,18 @@ export async function runSimulation(options: SimulateOptions): Promise<Simulatio
   const fault = options.injectFaults ? parseFaultSpec(options.injectFaults) : undefined;
   const numbered = numberedBodies(readInput(options.input));
   const bodies = numbered.map((entry) => entry.body);
-  const config = localIngestConfig(options.detectionConfig);
+  const configuration = loadLocalConfiguration({
+    ...(options.config !== undefined && { config: options.config }),
+    ...(options.detectionConfig !== undefined && { detectionConfig: options.detectionConfig }),
+  });
   const bar = progress();
   const pipeline = await startPipeline({
+    // Simulate keeps its short visibility timeout (retries in seconds, not minutes); everything
+    // else is as configured for the deployment.
     visibilityTimeoutSeconds: visibility,
-    config,
+    maxReceiveCount: configuration.eventSource.maxReceiveCount,
+    eventSource: configuration.eventSource,
+    config: configuration.ingest,
     ...(fault && { fault }),
   });
   try {

@@ -26,6 +26,8 @@ const KEEP_ALIVE_MS = 120_000;
 export interface EmulatorOptions {
   /** Seconds a received message stays invisible; short values make retries visible in seconds. */
   readonly visibilityTimeoutSeconds?: number;
+  /** Receives before the queue moves a message to the dead-letter queue (as deployed). */
+  readonly maxReceiveCount?: number;
   /** Directory for dynalite's data; in memory when absent. */
   readonly dataDir?: string;
   readonly sqsPort?: number;
@@ -157,7 +159,7 @@ export async function startEmulators(options: EmulatorOptions = {}): Promise<Emu
           MaximumMessageSize: String(MAX_MESSAGE_BYTES),
           RedrivePolicy: JSON.stringify({
             deadLetterTargetArn: deadLetterQueueArn,
-            maxReceiveCount: PIPELINE_DEFAULTS.maxReceiveCount,
+            maxReceiveCount: options.maxReceiveCount ?? PIPELINE_DEFAULTS.maxReceiveCount,
           }),
         },
       }),

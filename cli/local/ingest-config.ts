@@ -1,30 +1,150 @@
-// The ingest configuration for local runs: defaults, or a DetectionConfig JSON file in the same
-// shape the stack passes as DETECTION_CONFIG, so suppressions can be tried before deploying.
-import { readFileSync } from 'node:fs';
+// The configuration of a local run, taken from the same place the deployed stack takes it: the
+// `voiso-sec` context of cdk.json (the current directory's, or --config's), validated by the
+// stack's own parseConfig, so `simulate` and `local` batch, retry, keep and alert as deployed.
+// A DetectionConfig JSON file (--detection-config) still replaces the detection part, so
+// suppressions can be tried before they go into cdk.json.
+import { existsSync, readFileSync } from 'node:fs';
+import { resolve } from 'node:path';
 import {
   ConfigurationError,
   DEFAULT_INGEST_CONFIG,
+  type DetectionConfig,
   type IngestConfig,
   parseDetectionConfig,
 } from '../../lambda/ingest/config';
+// lib/config.ts and lib/pipeline-defaults.ts are plain data and zod, no aws-cdk-lib.
+import {
+  CONFIG_CONTEXT_KEY,
+  detectionSettings,
+  InvalidConfigurationError,
+  parseConfig,
+} from '../../lib/config';
+import { PIPELINE_DEFAULTS, visibilityTimeoutFor } from '../../lib/pipeline-defaults';
 import { UsageError } from '../errors';
 
-export function localIngestConfig(detectionConfigFile: string | undefined): IngestConfig {
-  if (detectionConfigFile === undefined) return DEFAULT_INGEST_CONFIG;
-  let json: unknown;
+/** How the deployed SQS event source and queue behave; the local poller and queue copy it. */
+export interface EventSourceSettings {
+  readonly batchSize: number;
+  readonly maxBatchingWindowSeconds: number;
+  readonly maxReceiveCount: number;
+  readonly functionTimeoutSeconds: number;
+  /** As the stack derives it: visibilityTimeoutFor(functionTimeout, batchingWindow). */
+  readonly visibilityTimeoutSeconds: number;
+}
+
+export interface LocalConfiguration {
+  readonly ingest: IngestConfig;
+  readonly eventSource: EventSourceSettings;
+  /** Where the settings came from, for people: a cdk.json path, or defaults. */
+  readonly source: string;
+  /** The --detection-config file that replaced the detection part, if any. */
+  readonly detectionSource?: string;
+}
+
+export interface LocalConfigurationOptions {
+  /** --config: a cdk.json to read instead of the current directory's. */
+  readonly config?: string;
+  /** --detection-config: a DetectionConfig JSON file. */
+  readonly detectionConfig?: string;
+  /** Where to look for cdk.json when --config is not given. */
+  readonly cwd?: string;
+}
+
+export const DEFAULT_EVENT_SOURCE: EventSourceSettings = {
+  batchSize: PIPELINE_DEFAULTS.batchSize,
+  maxBatchingWindowSeconds: PIPELINE_DEFAULTS.maxBatchingWindowSeconds,
+  maxReceiveCount: PIPELINE_DEFAULTS.maxReceiveCount,
+  functionTimeoutSeconds: PIPELINE_DEFAULTS.functionTimeoutSeconds,
+  visibilityTimeoutSeconds: PIPELINE_DEFAULTS.visibilityTimeoutSeconds,
+};
+
+const reasonOf = (error: unknown) =>
+  (error as NodeJS.ErrnoException).code ?? (error instanceof Error ? error.message : String(error));
+
+function readJson(option: string, file: string): unknown {
+  let text: string;
   try {
-    json = JSON.parse(readFileSync(detectionConfigFile, 'utf8'));
+    text = readFileSync(file, 'utf8');
   } catch (error) {
-    const reason =
-      (error as NodeJS.ErrnoException).code ?? (error instanceof Error ? error.message : error);
-    throw new UsageError(`--detection-config: cannot read ${detectionConfigFile} (${reason})`);
+    throw new UsageError(`${option}: cannot read ${file} (${reasonOf(error)})`);
   }
   try {
-    return { ...DEFAULT_INGEST_CONFIG, detection: parseDetectionConfig(json) };
+    return JSON.parse(text);
   } catch (error) {
-    if (error instanceof ConfigurationError) {
-      throw new UsageError(`--detection-config: ${error.message}`);
+    throw new UsageError(`${option}: ${file} is not valid JSON (${reasonOf(error)})`);
+  }
+}
+
+/** The runtime's own check, so a setting the function would reject at cold start fails here. */
+function runtimeDetection(option: string, json: unknown): DetectionConfig {
+  try {
+    return parseDetectionConfig(json);
+  } catch (error) {
+    if (error instanceof ConfigurationError) throw new UsageError(`${option}: ${error.message}`);
+    throw error;
+  }
+}
+
+function fromCdkJson(option: string, file: string) {
+  const json = readJson(option, file);
+  const context =
+    typeof json === 'object' && json !== null && 'context' in json ? json.context : undefined;
+  const raw =
+    typeof context === 'object' && context !== null && CONFIG_CONTEXT_KEY in context
+      ? (context as Record<string, unknown>)[CONFIG_CONTEXT_KEY]
+      : undefined;
+  try {
+    return { config: parseConfig(raw), hasContext: raw !== undefined };
+  } catch (error) {
+    if (error instanceof InvalidConfigurationError) {
+      throw new UsageError(`${option}: ${file}: ${error.message}`);
     }
     throw error;
   }
+}
+
+export function loadLocalConfiguration(
+  options: LocalConfigurationOptions = {},
+): LocalConfiguration {
+  const implicit = resolve(options.cwd ?? process.cwd(), 'cdk.json');
+  const file =
+    options.config !== undefined
+      ? resolve(options.cwd ?? process.cwd(), options.config)
+      : existsSync(implicit)
+        ? implicit
+        : undefined;
+  let ingest = DEFAULT_INGEST_CONFIG;
+  let eventSource = DEFAULT_EVENT_SOURCE;
+  let source = 'defaults (no cdk.json here; --config <file> to use one)';
+  if (file !== undefined) {
+    const { config, hasContext } = fromCdkJson('--config', file);
+    ingest = {
+      retentionDays: config.retentionDays,
+      detection: runtimeDetection(`--config: ${file}`, detectionSettings(config)),
+    };
+    eventSource = {
+      batchSize: config.batchSize,
+      maxBatchingWindowSeconds: config.maxBatchingWindowSeconds,
+      maxReceiveCount: config.maxReceiveCount,
+      functionTimeoutSeconds: config.functionTimeoutSeconds,
+      visibilityTimeoutSeconds: visibilityTimeoutFor(
+        config.functionTimeoutSeconds,
+        config.maxBatchingWindowSeconds,
+      ),
+    };
+    source = hasContext
+      ? `${file} (context "${CONFIG_CONTEXT_KEY}")`
+      : `${file} (no "${CONFIG_CONTEXT_KEY}" context: defaults)`;
+  }
+  if (options.detectionConfig === undefined) return { ingest, eventSource, source };
+  const detection = runtimeDetection(
+    '--detection-config',
+    readJson('--detection-config', options.detectionConfig),
+  );
+  return {
+    ingest: { ...ingest, detection },
+    eventSource,
+    source,
+    detectionSource: options.detectionConfig,
+  };
 }

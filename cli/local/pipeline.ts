@@ -9,12 +9,18 @@ import type { EventStore, IngestObserver } from '../../lambda/ingest/ports';
 import { CapturingAlertPublisher } from './capturing-alerts';
 import { type EmulatorOptions, type Emulators, startEmulators } from './emulators';
 import { FaultyEventStore, type StoreFault } from './faults';
+import type { EventSourceSettings } from './ingest-config';
 import { SqsEventSourcePoller } from './poller';
 
 export type MessageFate = 'stored' | 'duplicate' | 'quarantined';
 
 export interface PipelineOptions extends EmulatorOptions {
   readonly config?: IngestConfig;
+  /** Batching and timeout of the event source; the deployed defaults when absent. */
+  readonly eventSource?: Pick<
+    EventSourceSettings,
+    'batchSize' | 'maxBatchingWindowSeconds' | 'functionTimeoutSeconds'
+  >;
   readonly fault?: StoreFault;
   readonly logger?: IngestLogger;
   readonly onError?: (error: unknown) => void;
@@ -102,6 +108,11 @@ export async function startPipeline(options: PipelineOptions = {}): Promise<Loca
     queueArn: emulators.queueArn,
     region: emulators.region,
     handler,
+    ...(options.eventSource && {
+      batchSize: options.eventSource.batchSize,
+      maxBatchingWindowSeconds: options.eventSource.maxBatchingWindowSeconds,
+      functionTimeoutSeconds: options.eventSource.functionTimeoutSeconds,
+    }),
     ...(options.onError && { onError: options.onError }),
     onInvocation: (outcome) => ledger.settle(outcome.succeeded),
   });
