@@ -47,7 +47,10 @@ const byOther = (event: SecurityEvent): boolean =>
 export const isWideRange = (value: string | undefined): boolean => {
   const range = value === undefined ? undefined : parseCidr(value);
   if (range === undefined) return false;
-  return range.prefix < (range.version === 4 ? 16 : 48);
+  if (range.version === 4) return range.prefix < 16;
+  // An IPv4-mapped range (::ffff:a.b.c.d/n) allows IPv4 addresses: judge it as IPv4 /(n - 96).
+  if (/^::ffff:/i.test(range.address)) return range.prefix - 96 < 16;
+  return range.prefix < 48;
 };
 
 export const DEFAULT_RULES: readonly SeverityRule[] = [

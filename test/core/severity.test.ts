@@ -90,6 +90,13 @@ describe('default severity table', () => {
       ['wide-allowlist-range', 'allowlist-ip-added'],
     ],
     ['allowed_ip/ip_added', { ip: '2001:db8::/48' }, 'high', ['allowlist-ip-added']],
+    [
+      'allowed_ip/ip_added',
+      { ip: '::ffff:10.0.0.0/100' },
+      'critical',
+      ['wide-allowlist-range', 'allowlist-ip-added'],
+    ],
+    ['allowed_ip/ip_added', { ip: '::ffff:10.0.0.0/112' }, 'high', ['allowlist-ip-added']],
     ['allowed_ip/ip_removed', { ip: '0.0.0.0/0' }, 'medium', ['allowlist-ip-removed']],
     ['allowed_ip/ip_changed', {}, 'high', ['allowlist-ip-changed']],
     [
