@@ -49,7 +49,7 @@ export function eventId(
   params: Readonly<Record<string, unknown>>,
 ): string {
   // One-shot crypto.hash (Node >= 20.12) avoids a Hash object per event.
-  return hash('sha256', canonicalJson([time, type, event, callcenter, params]), 'buffer')
-    .subarray(0, 16)
-    .toString('base64url');
+  // The same text as canonicalJson([time, type, event, callcenter, params]), without the array.
+  const canonical = `[${JSON.stringify(time)},${JSON.stringify(type)},${JSON.stringify(event)},${JSON.stringify(callcenter)},${canonicalJson(params)}]`;
+  return hash('sha256', canonical, 'buffer').subarray(0, 16).toString('base64url');
 }

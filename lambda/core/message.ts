@@ -71,7 +71,8 @@ function issueVerdict(
 
 /** Classifies a raw SQS message body. */
 export function classifyMessage(body: string, config: DetectionConfig): MessageVerdict {
-  const bytes = Buffer.byteLength(body, 'utf8');
+  // A UTF-16 code unit is at most 3 UTF-8 bytes: short bodies need no byte count.
+  const bytes = body.length * 3 <= MAX_BODY_BYTES ? 0 : Buffer.byteLength(body, 'utf8');
   if (bytes > MAX_BODY_BYTES) {
     return malformed(`message: ${bytes} bytes, larger than the ${MAX_BODY_BYTES}-byte limit`);
   }

@@ -29,6 +29,23 @@ describe('keys', () => {
     expect(encodeKeyPart('#%#%%##')).not.toContain('#');
   });
 
+  it('keeps event ids stable across releases (a changed id would re-store and re-alert every redelivery)', () => {
+    // Act
+    const id = eventId(
+      '2020-10-10T10:11:12.120000000Z',
+      'app_login',
+      'incorrect_password',
+      'acme',
+      {
+        user: 'john@acme.com',
+        access_group: 'admin',
+        count: 4,
+      },
+    );
+    // Assert: sha256 of the canonical JSON, first 16 bytes, base64url (value from the first release).
+    expect(id).toBe('vcW5FQlVfSU8RQ_fox0kvw');
+  });
+
   it('hashes content independently of key order, and differently for different content', () => {
     // Prepare
     const time = '2020-10-10T10:11:12.120000000Z';
