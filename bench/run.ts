@@ -1,4 +1,5 @@
-// `npm run bench` (`npm run -s bench -- --json` for machines: -s keeps npm's banner off stdout): voiso-sec against the Powertools baseline
+// `npm run bench` (`npm run -s bench -- --json` for machines; -s keeps npm's banner off
+// stdout): voiso-sec against the Powertools baseline
 // (bench/baseline/) and against the floors, on a seeded Voiso mix at 1k / 10k / 100k events.
 // This machine is shared and noisy, so every timing is a ratio to something measured in the
 // same run; request and capacity counts do not depend on speed at all.
