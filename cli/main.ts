@@ -16,6 +16,11 @@ const err = (line: string) => process.stderr.write(`${line}\n`);
 const examples = (...lines: string[]) =>
   `\nExamples:\n${lines.map((l) => `  $ ${l}`).join('\n')}\n`;
 
+const CONFIGURATION_NOTE =
+  '\nConfiguration: ./cdk.json\'s "voiso-sec" context when present (or --config), as the stack\n' +
+  'deploys it: batching, receives before the DLQ, function timeout, retention and detection\n' +
+  'settings. --detection-config replaces the detection settings only.\n';
+
 /** --region/--profile/--stack, for commands that talk to a deployed stack. */
 function withAws(command: Command): Command {
   return command
@@ -69,7 +74,8 @@ export function buildProgram(): Command {
         'voiso-sec simulate --input examples/voiso-events.jsonl --json | jq .summary',
         'voiso-sec simulate --input examples/voiso-events.jsonl --detection-config examples/detection-config.json',
         'cat events.jsonl | voiso-sec simulate --input - --json',
-      ),
+        'voiso-sec simulate --input events.jsonl --config ../deploy/cdk.json',
+      ) + CONFIGURATION_NOTE,
     )
     .action(async (options) => {
       const result = await runSimulation(options);
@@ -97,7 +103,8 @@ export function buildProgram(): Command {
         'voiso-sec local',
         'voiso-sec local --data-dir .voiso-sec/data --sqs-port 9324',
         'voiso-sec local --slack-webhook https://hooks.slack.com/services/T000/B000/XXXX',
-      ),
+        'voiso-sec local --config ../deploy/cdk.json --detection-config try-suppressions.json',
+      ) + CONFIGURATION_NOTE,
     )
     .action(async (options) => runLocal(options, out, err));
 
@@ -130,7 +137,7 @@ export function buildProgram(): Command {
       .option('--since <duration>', 'from this long ago until now: 30m, 24h, 7d, 2w (default 24h)')
       .option('--from <time>', 'start of the range (ISO-8601)')
       .option('--to <time>', 'end of the range (ISO-8601, default now)')
-      .option('--user <email>', 'events about or by this user')
+      .option('--user <email>', 'events about or by this user (case-sensitive: as Voiso sent it)')
       .option('--type <type>', 'event type (with --event)')
       .option('--event <event>', 'event name (with --type)')
       .option('--severity <level>', 'at or above: info, low, medium, high, critical')
@@ -149,7 +156,9 @@ export function buildProgram(): Command {
         'voiso-sec query --user maria.lopez@example.com --since 7d',
         'voiso-sec query --type allowed_ip --event ip_added --since 30d --output json',
         'voiso-sec query --quarantined --since 7d --local',
-      ),
+      ) +
+        '\n--user matches the address exactly as Voiso sent it (case-sensitive): query the\n' +
+        'spelling Voiso uses, e.g. as shown in `voiso-sec query --since 7d`.\n',
     )
     .action(async (options) => {
       const result = await runQuery(options);

@@ -64,4 +64,17 @@ describe('errors and exit codes', () => {
       expect(run.stdout).toContain('Examples:');
     },
   );
+
+  it('query --help says --user is case-sensitive', async () => {
+    const run = await runCli(['query', '--help']);
+
+    expect(run.stdout).toMatch(/--user <email>.*case-sensitive/);
+  });
+
+  it.each(['simulate', 'local'])('%s --help explains --config and cdk.json', async (command) => {
+    const run = await runCli([command, '--help']);
+
+    expect(run.stdout).toContain('--config <file>');
+    expect(run.stdout).toContain('cdk.json');
+  });
 });
