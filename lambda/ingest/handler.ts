@@ -4,6 +4,7 @@ import { Logger } from '@aws-lambda-powertools/logger';
 import { Metrics } from '@aws-lambda-powertools/metrics';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { SNSClient } from '@aws-sdk/client-sns';
+import type { Context, SQSBatchResponse, SQSEvent } from 'aws-lambda';
 import { DynamoDbEventStore } from '../adapters/dynamodb-event-store';
 import { SnsAlertPublisher } from '../adapters/sns-alert-publisher';
 import { maskEmails } from '../core/alert-format';
@@ -14,7 +15,7 @@ const config = loadIngestConfig(process.env);
 const logger = new Logger();
 const metrics = new Metrics({ namespace: process.env.POWERTOOLS_METRICS_NAMESPACE ?? 'VoisoSec' });
 
-export const handler = createHandler({
+const ingest = createHandler({
   store: new DynamoDbEventStore({
     client: new DynamoDBClient({}),
     tableName: config.eventsTableName,
@@ -37,3 +38,9 @@ export const handler = createHandler({
   logger,
   metrics,
 });
+
+/** Adds the request id and cold-start flag to every log line of the invocation. */
+export const handler = async (event: SQSEvent, context: Context): Promise<SQSBatchResponse> => {
+  logger.addContext(context);
+  return ingest(event, context);
+};
