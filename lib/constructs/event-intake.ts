@@ -1,6 +1,6 @@
 // Where Voiso's events arrive: the events queue and its dead-letter queue. SQS-managed
 // encryption by default, so Voiso's IAM user needs no KMS permission to send.
-import { Duration, Validations } from 'aws-cdk-lib';
+import { Duration, RemovalPolicy, Validations } from 'aws-cdk-lib';
 import type * as kms from 'aws-cdk-lib/aws-kms';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
@@ -52,6 +52,9 @@ export class EventIntake extends Construct {
       ...encryption,
       enforceSSL: true,
       retentionPeriod: RETENTION,
+      // Dead-lettered messages are security events not yet stored: deleting the stack must not
+      // delete them with it (the events table is retained for the same reason).
+      removalPolicy: RemovalPolicy.RETAIN,
     });
     Validations.of(this.deadLetterQueue).acknowledge({
       id: 'Serverless-SQSRedrivePolicy',

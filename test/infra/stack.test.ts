@@ -121,12 +121,14 @@ describe('events queue', () => {
     }
   });
 
-  it('encrypts the dead-letter queue and keeps it 14 days', () => {
-    const dlq = template.toJSON().Resources[ids.dlq as string].Properties;
+  it('encrypts the dead-letter queue, keeps messages 14 days and keeps the queue on stack delete', () => {
+    const resource = template.toJSON().Resources[ids.dlq as string];
+    const dlq = resource.Properties;
 
     expect(dlq.SqsManagedSseEnabled).toBe(true);
     expect(dlq.MessageRetentionPeriod).toBe(14 * 24 * 3600);
     expect(dlq.RedrivePolicy).toBeUndefined();
+    expect(resource.DeletionPolicy).toBe('Retain');
   });
 });
 
