@@ -84,6 +84,20 @@ export interface ItemContext {
 const indexableUser = (value: unknown): value is string =>
   typeof value === 'string' && value !== '' && value.length <= MAX_FIELD_LENGTH;
 
+/** What buildEventItem fills in step by step before handing the item out as read-only. */
+type EventItemDraft = { -readonly [K in keyof EventItem]: EventItem[K] };
+
+/**
+ * A batch shares one receivedAt: its ISO text is computed once per batch, not once per event.
+ * Keyed by the instant (not the Date object) so a reused, mutated Date is never served stale.
+ */
+let lastReceivedAt: { readonly millis: number; readonly text: string } | undefined;
+function receivedAtText(date: Date): string {
+  const millis = date.getTime();
+  if (lastReceivedAt?.millis !== millis) lastReceivedAt = { millis, text: date.toISOString() };
+  return lastReceivedAt.text;
+}
+
 export function buildEventItem(
   normalised: NormalisedEvent,
   classification: Classification,
@@ -93,7 +107,9 @@ export function buildEventItem(
   const user = event.params.user;
   const who = event.params.who;
   const expiresAt = expiryFor(context.receivedAt, context.retentionDays);
-  return {
+  // Optional attributes are assigned in place rather than spread from temporary objects (this
+  // runs for every event). Assignment order is attribute order, kept as documented above.
+  const item = {
     pk: callcenterKey(event.callcenter),
     sk: eventSortKey(normalised.time, normalised.id),
     kind: 'event',
@@ -107,16 +123,17 @@ export function buildEventItem(
     severity: classification.severity,
     rules: classification.rules,
     recognised: normalised.recognised,
-    ...(classification.suppressedBy !== undefined && { suppressedBy: classification.suppressedBy }),
-    receivedAt: context.receivedAt.toISOString(),
-    messageId: context.messageId,
-    ...(expiresAt !== undefined && { expiresAt }),
-    alertState: classification.alert ? 'pending' : 'none',
-    ...(indexableUser(user) && { subjectKey: userKey(user) }),
-    ...(indexableUser(who) && { actorKey: userKey(who) }),
-    pairKey: pairKey(event.type, event.event),
-    severityKey: severityKey(classification.severity),
-  };
+  } as EventItemDraft;
+  if (classification.suppressedBy !== undefined) item.suppressedBy = classification.suppressedBy;
+  item.receivedAt = receivedAtText(context.receivedAt);
+  item.messageId = context.messageId;
+  if (expiresAt !== undefined) item.expiresAt = expiresAt;
+  item.alertState = classification.alert ? 'pending' : 'none';
+  if (indexableUser(user)) item.subjectKey = userKey(user);
+  if (indexableUser(who)) item.actorKey = userKey(who);
+  item.pairKey = pairKey(event.type, event.event);
+  item.severityKey = severityKey(classification.severity);
+  return item;
 }
 
 /** Quarantined bodies keep their first 64 KiB: enough to diagnose, bounded for DynamoDB. */
