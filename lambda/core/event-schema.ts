@@ -78,6 +78,25 @@ export const envelopeSchema = z.object({
   ),
 });
 
+export type Envelope = z.output<typeof envelopeSchema>;
+
+const isText = (value: unknown): value is string =>
+  typeof value === 'string' && value.length >= 1 && value.length <= MAX_FIELD_LENGTH;
+
+/**
+ * The envelope checked with plain typeof and length tests, which is what almost every message
+ * needs: undefined when any check fails, and then envelopeSchema runs to produce the reason.
+ * Accepts exactly what envelopeSchema accepts and returns the same fields (property-tested in
+ * test/core/event-schema.test.ts); the schema stays the specification.
+ */
+export function envelopeFastPath(json: Readonly<Record<string, unknown>>): Envelope | undefined {
+  const { timestamp, type, event, callcenter, params } = json;
+  if (typeof timestamp !== 'string' || timestamp.length > 64) return undefined;
+  if (!isText(type) || !isText(event) || !isText(callcenter)) return undefined;
+  if (params === null || typeof params !== 'object' || Array.isArray(params)) return undefined;
+  return { timestamp, type, event, callcenter, params: params as Record<string, unknown> };
+}
+
 // DynamoDB numbers: 38 significant digits, magnitude 1E-130 .. 9.99E+125.
 const storableNumber = (n: number): boolean =>
   Number.isFinite(n) && (n === 0 || (Math.abs(n) < 1e125 && Math.abs(n) > 1e-129));

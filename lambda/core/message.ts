@@ -3,6 +3,8 @@
 import type { z } from 'zod';
 import type { DetectionConfig } from './detection-config';
 import {
+  type Envelope,
+  envelopeFastPath,
   envelopeSchema,
   isKnownPair,
   MAX_BODY_BYTES,
@@ -87,9 +89,14 @@ export function classifyMessage(body: string, config: DetectionConfig): MessageV
       `message: expected a JSON object, got ${json === null ? 'null' : Array.isArray(json) ? 'an array' : typeof json}`,
     );
   }
-  const envelope = envelopeSchema.safeParse(json);
-  if (!envelope.success) return issueVerdict(envelope.error, json, []);
-  const { timestamp, type, event, callcenter } = envelope.data;
+  // Plain checks accept almost every message; the schema runs only to explain a rejection.
+  let envelope: Envelope | undefined = envelopeFastPath(json as Record<string, unknown>);
+  if (!envelope) {
+    const parsed = envelopeSchema.safeParse(json);
+    if (!parsed.success) return issueVerdict(parsed.error, json, []);
+    envelope = parsed.data;
+  }
+  const { timestamp, type, event, callcenter } = envelope;
   let time: string;
   try {
     time = normaliseTimestamp(timestamp);
@@ -106,7 +113,7 @@ export function classifyMessage(body: string, config: DetectionConfig): MessageV
   // key, and the stored event must be the event that was sent.
   const unstorable = unstorableParam((json as { params: unknown }).params, 'params');
   if (unstorable) return malformed(unstorable);
-  let params: Record<string, unknown> = envelope.data.params;
+  let params: Record<string, unknown> = envelope.params;
   if (isKnownPair(pair)) {
     const parsed = PAIR_PARAMS[pair].safeParse(params);
     if (!parsed.success) return issueVerdict(parsed.error, params, ['params']);
