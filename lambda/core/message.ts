@@ -9,6 +9,7 @@ import {
   isKnownPair,
   MAX_BODY_BYTES,
   PAIR_PARAMS,
+  paramsFastPath,
   unstorableParam,
 } from './event-schema';
 import { eventId } from './keys';
@@ -115,9 +116,14 @@ export function classifyMessage(body: string, config: DetectionConfig): MessageV
   if (unstorable) return malformed(unstorable);
   let params: Record<string, unknown> = envelope.params;
   if (isKnownPair(pair)) {
-    const parsed = PAIR_PARAMS[pair].safeParse(params);
-    if (!parsed.success) return issueVerdict(parsed.error, params, ['params']);
-    params = parsed.data;
+    const fast = paramsFastPath(pair, params);
+    if (fast) {
+      params = fast;
+    } else {
+      const parsed = PAIR_PARAMS[pair].safeParse(params);
+      if (!parsed.success) return issueVerdict(parsed.error, params, ['params']);
+      params = parsed.data;
+    }
   }
   const securityEvent: SecurityEvent = { timestamp, type, event, callcenter, params };
   const normalised: NormalisedEvent = {

@@ -1,5 +1,13 @@
 import fc from 'fast-check';
-import { envelopeFastPath, envelopeSchema, MAX_FIELD_LENGTH } from '../../lambda/core/event-schema';
+import {
+  envelopeFastPath,
+  envelopeSchema,
+  KNOWN_PAIRS,
+  MAX_FIELD_LENGTH,
+  PAIR_FIELDS,
+  PAIR_PARAMS,
+  paramsFastPath,
+} from '../../lambda/core/event-schema';
 
 /** Strings around every length limit of the envelope (0, 1, 64, 65, 256, 257 characters). */
 const boundaryString = fc
@@ -68,5 +76,81 @@ describe('envelopeFastPath', () => {
     const fast = envelopeFastPath(input);
     // Assert
     expect(fast).toStrictEqual(input);
+  });
+});
+
+/** Values for a documented param: valid and invalid texts, counts, addresses and ranges. */
+const paramValue = fc.oneof(
+  fc.string({ minLength: 1, maxLength: 30 }),
+  boundaryString,
+  fc.constantFrom('0', '4', '007', '123456789012345', '1234567890123456', '-1', '4.0', ' 4', '4a'),
+  fc.integer({ min: -5, max: 50 }),
+  fc.constantFrom(0, -0, 1.5, 2 ** 53 - 1, 2 ** 53, Number.MAX_VALUE, Number.NaN, Infinity),
+  fc.ipV4(),
+  fc.ipV6(),
+  fc.tuple(fc.ipV4(), fc.integer({ min: 0, max: 40 })).map(([ip, bits]) => `${ip}/${bits}`),
+  fc.tuple(fc.ipV6(), fc.integer({ min: 0, max: 130 })).map(([ip, bits]) => `${ip}/${bits}`),
+  fc.constantFrom('10.0.0.256', '::ffff:1.2.3.4', '1.2.3.4/', 'fe80::1%eth0', ''),
+  fieldValue,
+);
+
+/** A documented pair's params: each documented field usually present, plus extra params. */
+const pairParams = (pair: keyof typeof PAIR_FIELDS) =>
+  fc
+    .tuple(
+      fc.record(
+        Object.fromEntries(
+          PAIR_FIELDS[pair].map(([name]) => [name, paramValue] as const),
+        ) as Record<string, typeof paramValue>,
+        { requiredKeys: [] },
+      ),
+      fc.dictionary(fc.string({ maxLength: 6 }), fieldValue, { maxKeys: 3 }),
+      fc.boolean(),
+    )
+    // Extra params before or after the documented ones: the parsed order must not depend on it.
+    .map(([documented, extra, extraFirst]) =>
+      extraFirst ? { ...extra, ...documented } : { ...documented, ...extra },
+    );
+
+describe('paramsFastPath', () => {
+  it('knows the documented params of every pair in the schema order', () => {
+    for (const pair of KNOWN_PAIRS) {
+      // Act
+      const names = PAIR_FIELDS[pair].map(([name]) => name);
+      // Assert
+      expect(names).toEqual(Object.keys(PAIR_PARAMS[pair].shape));
+    }
+  });
+
+  it.each(KNOWN_PAIRS)('agrees with the %s schema on acceptance and result', (pair) => {
+    // Prepare
+    const seen = { accepted: 0, rejected: 0 };
+    // Act + Assert
+    fc.assert(
+      fc.property(pairParams(pair), (params) => {
+        fc.pre(!Object.keys(params).includes('__proto__'));
+        const fast = paramsFastPath(pair, params);
+        const schema = PAIR_PARAMS[pair].safeParse(params);
+        expect(fast !== undefined).toBe(schema.success);
+        if (fast && schema.success) {
+          expect(fast).toStrictEqual(schema.data);
+          // Key order is the stored and alerted order of params.
+          expect(Object.keys(fast)).toEqual(Object.keys(schema.data));
+        }
+        seen[schema.success ? 'accepted' : 'rejected']++;
+      }),
+      { numRuns: 3_000 },
+    );
+    expect(seen.accepted).toBeGreaterThan(20);
+    expect(seen.rejected).toBeGreaterThan(20);
+  });
+
+  it('leaves params with a __proto__ key to the schema', () => {
+    // Prepare
+    const params = JSON.parse('{"user":"a","access_group":"b","__proto__":{"x":1}}');
+    // Act
+    const fast = paramsFastPath('app_login/successful_login', params);
+    // Assert
+    expect(fast).toBeUndefined();
   });
 });
