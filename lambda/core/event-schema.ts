@@ -40,28 +40,46 @@ const cidr = z
   .string({ error: 'expected an IP address or CIDR range' })
   .refine((value) => parseCidr(value) !== undefined, 'expected an IP address or CIDR range');
 
-const user = { user: text, access_group: text };
-const actor = { who: text };
+/** The kinds of documented param, each with its schema (the specification) and its plain check. */
+const PARAM_SCHEMAS = { text, count, ip, cidr } as const;
+type ParamKind = keyof typeof PARAM_SCHEMAS;
+type Field = readonly [name: string, kind: ParamKind];
+
+const user: readonly Field[] = [
+  ['user', 'text'],
+  ['access_group', 'text'],
+];
+const actor: Field = ['who', 'text'];
+
+/**
+ * The documented params of each pair, in order: the one table both the zod schemas and the
+ * plain fast path below are built from, so the two cannot drift apart.
+ */
+export const PAIR_FIELDS = {
+  'app_login/incorrect_password': [...user, ['count', 'count']],
+  'app_login/deleted_user': user,
+  'app_login/successful_login': user,
+  'app_login/unauthorized_ip': [...user, ['ip', 'ip']],
+  'app_login/ip_changed': [...user, ['from', 'ip'], ['to', 'ip']],
+  'user/user_added': [actor, ...user],
+  'user/user_deleted': [actor, ...user],
+  'user/password_changed': [actor, ...user],
+  'user/privileges_updated': [actor, ['user', 'text'], ['from', 'text'], ['to', 'text']],
+  'allowed_ip/ip_added': [actor, ['access_group', 'text'], ['ip', 'cidr']],
+  'allowed_ip/ip_removed': [actor, ['access_group', 'text'], ['ip', 'cidr']],
+  'allowed_ip/ip_changed': [actor, ['access_group', 'text'], ['from', 'cidr'], ['to', 'cidr']],
+} as const satisfies Record<EventPair, readonly Field[]>;
+
+export type KnownPair = keyof typeof PAIR_FIELDS;
+export const KNOWN_PAIRS = Object.keys(PAIR_FIELDS) as KnownPair[];
+export const isKnownPair = (pair: string): pair is KnownPair => Object.hasOwn(PAIR_FIELDS, pair);
+
+const pairSchema = (fields: readonly Field[]) =>
+  z.object(Object.fromEntries(fields.map(([name, kind]) => [name, PARAM_SCHEMAS[kind]]))).loose();
 
 /** Params schema of each documented pair; `.loose()` keeps undocumented extra params. */
-export const PAIR_PARAMS = {
-  'app_login/incorrect_password': z.object({ ...user, count }).loose(),
-  'app_login/deleted_user': z.object(user).loose(),
-  'app_login/successful_login': z.object(user).loose(),
-  'app_login/unauthorized_ip': z.object({ ...user, ip }).loose(),
-  'app_login/ip_changed': z.object({ ...user, from: ip, to: ip }).loose(),
-  'user/user_added': z.object({ ...actor, ...user }).loose(),
-  'user/user_deleted': z.object({ ...actor, ...user }).loose(),
-  'user/password_changed': z.object({ ...actor, ...user }).loose(),
-  'user/privileges_updated': z.object({ ...actor, user: text, from: text, to: text }).loose(),
-  'allowed_ip/ip_added': z.object({ ...actor, access_group: text, ip: cidr }).loose(),
-  'allowed_ip/ip_removed': z.object({ ...actor, access_group: text, ip: cidr }).loose(),
-  'allowed_ip/ip_changed': z.object({ ...actor, access_group: text, from: cidr, to: cidr }).loose(),
-} as const satisfies Record<EventPair, z.ZodType>;
-
-export type KnownPair = keyof typeof PAIR_PARAMS;
-export const KNOWN_PAIRS = Object.keys(PAIR_PARAMS) as KnownPair[];
-export const isKnownPair = (pair: string): pair is KnownPair => Object.hasOwn(PAIR_PARAMS, pair);
+export const PAIR_PARAMS = {} as Record<KnownPair, ReturnType<typeof pairSchema>>;
+for (const pair of KNOWN_PAIRS) PAIR_PARAMS[pair] = pairSchema(PAIR_FIELDS[pair]);
 
 /** A documented param's plain check: the value as PAIR_PARAMS returns it, or undefined. */
 type ParamCheck = (value: unknown) => unknown;
@@ -81,77 +99,7 @@ const PLAIN_CHECKS = {
   ip: (value) => (typeof value === 'string' && ipVersion(value) !== undefined ? value : undefined),
   cidr: (value) =>
     typeof value === 'string' && parseCidr(value) !== undefined ? value : undefined,
-} as const satisfies Record<string, ParamCheck>;
-
-type Field = readonly [name: string, check: keyof typeof PLAIN_CHECKS];
-
-/**
- * PAIR_PARAMS restated as plain checks, documented params in the schema's key order (the
- * order of the parsed object). A test pins these names and order to PAIR_PARAMS.
- */
-export const PAIR_FIELDS: { readonly [P in KnownPair]: readonly Field[] } = {
-  'app_login/incorrect_password': [
-    ['user', 'text'],
-    ['access_group', 'text'],
-    ['count', 'count'],
-  ],
-  'app_login/deleted_user': [
-    ['user', 'text'],
-    ['access_group', 'text'],
-  ],
-  'app_login/successful_login': [
-    ['user', 'text'],
-    ['access_group', 'text'],
-  ],
-  'app_login/unauthorized_ip': [
-    ['user', 'text'],
-    ['access_group', 'text'],
-    ['ip', 'ip'],
-  ],
-  'app_login/ip_changed': [
-    ['user', 'text'],
-    ['access_group', 'text'],
-    ['from', 'ip'],
-    ['to', 'ip'],
-  ],
-  'user/user_added': [
-    ['who', 'text'],
-    ['user', 'text'],
-    ['access_group', 'text'],
-  ],
-  'user/user_deleted': [
-    ['who', 'text'],
-    ['user', 'text'],
-    ['access_group', 'text'],
-  ],
-  'user/password_changed': [
-    ['who', 'text'],
-    ['user', 'text'],
-    ['access_group', 'text'],
-  ],
-  'user/privileges_updated': [
-    ['who', 'text'],
-    ['user', 'text'],
-    ['from', 'text'],
-    ['to', 'text'],
-  ],
-  'allowed_ip/ip_added': [
-    ['who', 'text'],
-    ['access_group', 'text'],
-    ['ip', 'cidr'],
-  ],
-  'allowed_ip/ip_removed': [
-    ['who', 'text'],
-    ['access_group', 'text'],
-    ['ip', 'cidr'],
-  ],
-  'allowed_ip/ip_changed': [
-    ['who', 'text'],
-    ['access_group', 'text'],
-    ['from', 'cidr'],
-    ['to', 'cidr'],
-  ],
-};
+} as const satisfies Record<ParamKind, ParamCheck>;
 
 /**
  * A documented pair's params checked without zod: zod's object parse allocates enough per event
@@ -165,8 +113,8 @@ export function paramsFastPath(
   params: Readonly<Record<string, unknown>>,
 ): Record<string, unknown> | undefined {
   const parsed: Record<string, unknown> = {};
-  for (const [name, check] of PAIR_FIELDS[pair]) {
-    const value = PLAIN_CHECKS[check](params[name]);
+  for (const [name, kind] of PAIR_FIELDS[pair]) {
+    const value = PLAIN_CHECKS[kind](params[name]);
     if (value === undefined) return undefined;
     parsed[name] = value;
   }
