@@ -6,7 +6,7 @@ import { INDEXES, TABLE_KEYS, TTL_ATTRIBUTE } from '../../lambda/adapters/table-
 import { parseDetectionConfig } from '../../lambda/core/detection-config';
 import { METRICS } from '../../lambda/ingest/create-handler';
 import { PIPELINE_DEFAULTS } from '../../lib/pipeline-defaults';
-import { buildStack, fullContext, logicalIdOf } from './support';
+import { buildStack, fullContext, logicalIdOf, PHYSICAL_NAME_PROPERTIES } from './support';
 
 const STACK = 'VoisoSecTest';
 let template: Template;
@@ -504,18 +504,6 @@ describe('outputs and names', () => {
   });
 
   it('hard-codes no physical resource names (a required one is derived from the stack name)', () => {
-    const nameProperties = [
-      'QueueName',
-      'TableName',
-      'TopicName',
-      'FunctionName',
-      'UserName',
-      'RoleName',
-      'LogGroupName',
-      'AlarmName',
-      'DashboardName',
-      'Name',
-    ];
     const named = Object.entries(
       template.toJSON().Resources as Record<
         string,
@@ -527,8 +515,7 @@ describe('outputs and names', () => {
           r.Type !== 'AWS::Lambda::EventSourceMapping' && r.Type !== 'AWS::Lambda::Permission',
       )
       .flatMap(([id, r]) =>
-        nameProperties
-          .filter((p) => typeof r.Properties?.[p] === 'string')
+        PHYSICAL_NAME_PROPERTIES.filter((p) => typeof r.Properties?.[p] === 'string')
           .filter((p) => !String(r.Properties?.[p]).startsWith(`${STACK}-`))
           .map((p) => `${id}.${p}`),
       );

@@ -51,3 +51,21 @@ export function logicalIdOf(template: Template, type: string, prefix: string): s
   if (ids.length !== 1) throw new Error(`expected one ${type} starting ${prefix}, got ${ids}`);
   return ids[0] as string;
 }
+
+/**
+ * Properties that name an account-wide resource (unlike DisplayName, MetricName, PolicyName):
+ * a literal value in one of them would clash between two stacks in one account and region.
+ */
+export const PHYSICAL_NAME_PROPERTIES = [
+  'QueueName',
+  'TableName',
+  'TopicName',
+  'FunctionName',
+  'UserName',
+  'RoleName',
+  'LogGroupName',
+  'AlarmName',
+  'DashboardName',
+  'ConfigurationName',
+  'Name',
+];

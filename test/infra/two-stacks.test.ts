@@ -2,22 +2,7 @@
 // no physical name, export or derived name.
 import { App } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
-import { createStack, fullContext } from './support';
-
-/** Properties that name an account-wide resource (unlike DisplayName, MetricName, PolicyName). */
-const PHYSICAL_NAMES = [
-  'QueueName',
-  'TableName',
-  'TopicName',
-  'FunctionName',
-  'UserName',
-  'RoleName',
-  'LogGroupName',
-  'AlarmName',
-  'DashboardName',
-  'ConfigurationName',
-  'Name',
-];
+import { createStack, fullContext, PHYSICAL_NAME_PROPERTIES } from './support';
 
 it('synthesizes two stacks in one app without a name clash', () => {
   // prepare
@@ -38,7 +23,7 @@ it('synthesizes two stacks in one app without a name clash', () => {
   const literalNames = (json: Record<string, { Properties?: Record<string, unknown> }>) =>
     Object.values(json)
       .flatMap((r) => Object.entries(r.Properties ?? {}))
-      .filter(([key, value]) => PHYSICAL_NAMES.includes(key) && typeof value === 'string')
+      .filter(([key, value]) => PHYSICAL_NAME_PROPERTIES.includes(key) && typeof value === 'string')
       .map(([, value]) => value as string);
   const stagingNames = literalNames(staging.template.toJSON().Resources);
   const prodNames = literalNames(prod.template.toJSON().Resources);
