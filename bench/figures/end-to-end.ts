@@ -4,7 +4,7 @@
 // same pollers; only the handler differs. The emulators run in a child process, as AWS's
 // services do not share the function's CPU.
 import { type AttributeValue, CreateTableCommand, ScanCommand } from '@aws-sdk/client-dynamodb';
-import { queueDepth } from '../../cli/local/emulators';
+import { eventSourceQueue, queueDepth } from '../../cli/local/emulators';
 import { SqsEventSourcePoller } from '../../cli/local/poller';
 import { sendBodies } from '../../cli/send-messages';
 import { PIPELINE_DEFAULTS } from '../../lib/pipeline-defaults';
@@ -90,10 +90,7 @@ export async function measureEndToEnd(
     const cpuBefore = process.cpuUsage();
     for (let i = 0; i < pollers; i++) {
       const poller = new SqsEventSourcePoller({
-        sqs: emulators.sqs,
-        queueUrl: emulators.queueUrl,
-        queueArn: emulators.queueArn,
-        region: emulators.region,
+        ...eventSourceQueue(emulators),
         handler,
         batchSize: PIPELINE_DEFAULTS.batchSize,
         maxBatchingWindowSeconds: PIPELINE_DEFAULTS.maxBatchingWindowSeconds,

@@ -4,7 +4,7 @@
 import { type AttributeValue, ScanCommand } from '@aws-sdk/client-dynamodb';
 import { DeleteMessageBatchCommand, ReceiveMessageCommand } from '@aws-sdk/client-sqs';
 import type { SQSEvent } from 'aws-lambda';
-import { queueDepth } from '../../cli/local/emulators';
+import { eventSourceQueue, queueDepth } from '../../cli/local/emulators';
 import { SqsEventSourcePoller } from '../../cli/local/poller';
 import { sendBodies } from '../../cli/send-messages';
 import { fromAttributes } from '../../lambda/adapters/item-codec';
@@ -135,10 +135,7 @@ export async function runSoak(options: SoakOptions): Promise<SoakResult> {
 
     for (let i = 0; i < (options.pollers ?? 2); i++) {
       const poller = new SqsEventSourcePoller({
-        sqs: emulators.sqs,
-        queueUrl: emulators.queueUrl,
-        queueArn: emulators.queueArn,
-        region: emulators.region,
+        ...eventSourceQueue(emulators),
         handler,
         functionTimeoutSeconds: FUNCTION_TIMEOUT_SECONDS,
         maxBatchingWindowSeconds: PIPELINE_DEFAULTS.maxBatchingWindowSeconds,

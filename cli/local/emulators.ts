@@ -51,6 +51,16 @@ export interface Emulators extends LocalResources {
   stop(): Promise<void>;
 }
 
+/** The events queue as an SQS event-source poller reads it. */
+export type EventSourceQueue = Pick<Emulators, 'sqs' | 'queueUrl' | 'queueArn' | 'region'>;
+
+export const eventSourceQueue = ({
+  sqs,
+  queueUrl,
+  queueArn,
+  region,
+}: EventSourceQueue): EventSourceQueue => ({ sqs, queueUrl, queueArn, region });
+
 interface DynaliteServer {
   keepAliveTimeout: number;
   listen(port: number, host: string, callback: (error?: Error) => void): void;

@@ -7,7 +7,12 @@ import { DEFAULT_INGEST_CONFIG, type IngestConfig } from '../../lambda/ingest/co
 import { createHandler, type IngestLogger } from '../../lambda/ingest/create-handler';
 import type { EventStore, IngestObserver } from '../../lambda/ingest/ports';
 import { CapturingAlertPublisher } from './capturing-alerts';
-import { type EmulatorOptions, type Emulators, startEmulators } from './emulators';
+import {
+  type EmulatorOptions,
+  type Emulators,
+  eventSourceQueue,
+  startEmulators,
+} from './emulators';
 import { FaultyEventStore, type StoreFault } from './faults';
 import type { EventSourceSettings } from './ingest-config';
 import { SqsEventSourcePoller } from './poller';
@@ -103,10 +108,7 @@ export async function startPipeline(options: PipelineOptions = {}): Promise<Loca
     observer: ledger,
   });
   const poller = new SqsEventSourcePoller({
-    sqs: emulators.sqs,
-    queueUrl: emulators.queueUrl,
-    queueArn: emulators.queueArn,
-    region: emulators.region,
+    ...eventSourceQueue(emulators),
     handler,
     ...(options.eventSource && {
       batchSize: options.eventSource.batchSize,
