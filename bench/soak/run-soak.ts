@@ -1,13 +1,16 @@
 // The fault-injection soak: a seeded mix through the local pipeline (local-aws-sqs with the
 // stack's redrive policy, the CLI's event-source poller, voiso-sec's handler and real adapters,
 // dynalite) while faults are injected at the SDK clients, then the checker's verdict.
-import { type AttributeValue, ScanCommand } from '@aws-sdk/client-dynamodb';
-import { DeleteMessageBatchCommand, ReceiveMessageCommand } from '@aws-sdk/client-sqs';
+import type { AttributeValue } from '@aws-sdk/client-dynamodb';
 import type { SQSEvent } from 'aws-lambda';
-import { eventSourceQueue, queueDepth } from '../../cli/local/emulators';
+import {
+  eventSourceQueue,
+  queueDepth,
+  readWholeQueue,
+  readWholeTable,
+} from '../../cli/local/emulators';
 import { SqsEventSourcePoller } from '../../cli/local/poller';
 import { sendBodies } from '../../cli/send-messages';
-import { fromAttributes } from '../../lambda/adapters/item-codec';
 import type { IngestHandler } from '../../lambda/ingest/create-handler';
 import { PIPELINE_DEFAULTS } from '../../lib/pipeline-defaults';
 import { type GeneratedMessage, generateMix } from '../generate';
@@ -159,7 +162,7 @@ export async function runSoak(options: SoakOptions): Promise<SoakResult> {
     await Promise.all(pollers.map((p) => p.stop()));
     pollers.length = 0;
 
-    const items = await scanAll(emulators.dynamodb, emulators.tableName);
+    const items = await readWholeTable(emulators.dynamodb, emulators.tableName);
     const events: ObservedEvent[] = items
       .filter((item) => item.kind === 'event')
       .map((item) => ({
@@ -173,7 +176,7 @@ export async function runSoak(options: SoakOptions): Promise<SoakResult> {
     const quarantined = items
       .filter((item) => item.kind === 'quarantine')
       .map((item) => ({ messageId: String(item.messageId), body: String(item.body) }));
-    const deadLettered = await drain(emulators.sqs, emulators.deadLetterQueueUrl);
+    const deadLettered = await readWholeQueue(emulators.sqs, emulators.deadLetterQueueUrl);
 
     const verdict = checkSoak({
       sent: sentMessages,
@@ -233,46 +236,4 @@ function concurrentContents(
     }
   });
   return result;
-}
-
-async function scanAll(
-  client: import('@aws-sdk/client-dynamodb').DynamoDBClient,
-  tableName: string,
-): Promise<Record<string, unknown>[]> {
-  const items: Record<string, unknown>[] = [];
-  let startKey: Record<string, AttributeValue> | undefined;
-  do {
-    const page = await client.send(
-      new ScanCommand({ TableName: tableName, ExclusiveStartKey: startKey }),
-    );
-    for (const raw of page.Items ?? []) items.push(fromAttributes(raw));
-    startKey = page.LastEvaluatedKey;
-  } while (startKey !== undefined);
-  return items;
-}
-
-async function drain(
-  sqs: import('@aws-sdk/client-sqs').SQSClient,
-  queueUrl: string,
-): Promise<{ messageId: string; body: string }[]> {
-  const messages: { messageId: string; body: string }[] = [];
-  for (;;) {
-    const page = await sqs.send(
-      new ReceiveMessageCommand({
-        QueueUrl: queueUrl,
-        MaxNumberOfMessages: 10,
-        WaitTimeSeconds: 0,
-        VisibilityTimeout: 60,
-      }),
-    );
-    const received = page.Messages ?? [];
-    if (received.length === 0) return messages;
-    for (const m of received) messages.push({ messageId: m.MessageId ?? '', body: m.Body ?? '' });
-    await sqs.send(
-      new DeleteMessageBatchCommand({
-        QueueUrl: queueUrl,
-        Entries: received.map((m, i) => ({ Id: String(i), ReceiptHandle: m.ReceiptHandle ?? '' })),
-      }),
-    );
-  }
 }

@@ -1,13 +1,10 @@
 // `voiso-sec simulate`: the whole pipeline on embedded emulators, from a file of messages, and a
 // report of where every message ended (the JSON contract in SPEC.md).
 import { readFileSync } from 'node:fs';
-import { type DynamoDBClient, ScanCommand } from '@aws-sdk/client-dynamodb';
-import { ReceiveMessageCommand, type SQSClient } from '@aws-sdk/client-sqs';
-import { fromAttributes } from '../../lambda/adapters/item-codec';
-import type { EventItem, QuarantineItem, StoredItem } from '../../lambda/core/items';
+import type { EventItem, QuarantineItem } from '../../lambda/core/items';
 import type { Alert } from '../../lambda/ingest/ports';
 import { UsageError } from '../errors';
-import { queueDepth } from '../local/emulators';
+import { queueDepth, readWholeQueue, readWholeTable } from '../local/emulators';
 import { parseFaultSpec } from '../local/faults';
 import { loadLocalConfiguration } from '../local/ingest-config';
 import { type LocalPipeline, startPipeline } from '../local/pipeline';
@@ -91,45 +88,6 @@ export function parseSeconds(name: string, value: string, min: number, max: numb
     );
   }
   return Number(value);
-}
-
-/**
- * Reads the whole table. A Scan is right here and nowhere else: the table is the simulation's
- * own, and the report lists every item in key order (call center, then time).
- */
-async function readTable(dynamodb: DynamoDBClient, tableName: string): Promise<StoredItem[]> {
-  const items: StoredItem[] = [];
-  let startKey: Record<string, import('@aws-sdk/client-dynamodb').AttributeValue> | undefined;
-  do {
-    const page = await dynamodb.send(
-      new ScanCommand({ TableName: tableName, ConsistentRead: true, ExclusiveStartKey: startKey }),
-    );
-    for (const raw of page.Items ?? []) items.push(fromAttributes(raw) as StoredItem);
-    startKey = page.LastEvaluatedKey;
-  } while (startKey);
-  const byKey = (a: StoredItem, b: StoredItem) =>
-    a.pk < b.pk ? -1 : a.pk > b.pk ? 1 : a.sk < b.sk ? -1 : a.sk > b.sk ? 1 : 0;
-  return items.sort(byKey);
-}
-
-async function drainQueue(
-  sqs: SQSClient,
-  queueUrl: string,
-): Promise<{ id: string; body: string }[]> {
-  const messages: { id: string; body: string }[] = [];
-  for (;;) {
-    const result = await sqs.send(
-      new ReceiveMessageCommand({
-        QueueUrl: queueUrl,
-        MaxNumberOfMessages: 10,
-        WaitTimeSeconds: 0,
-        VisibilityTimeout: 600,
-      }),
-    );
-    const batch = result.Messages ?? [];
-    if (batch.length === 0) return messages;
-    for (const m of batch) messages.push({ id: m.MessageId ?? '', body: m.Body ?? '' });
-  }
 }
 
 /** Waits until the events queue is empty, nothing is in flight and the poller is idle. */
@@ -217,10 +175,10 @@ export async function runSimulation(options: SimulateOptions): Promise<Simulatio
     await pipeline.poller.stop();
     bar.done();
 
-    const items = await readTable(dynamodb, tableName);
+    const items = await readWholeTable(dynamodb, tableName);
     const events = items.filter((item): item is EventItem => item.kind === 'event');
     const quarantine = items.filter((item): item is QuarantineItem => item.kind === 'quarantine');
-    const deadLettered = await drainQueue(sqs, deadLetterQueueUrl);
+    const deadLettered = await readWholeQueue(sqs, deadLetterQueueUrl);
     const { ledger } = pipeline;
     const alerts = pipeline.alerts.published.map(toAlertView);
     return {

@@ -3,9 +3,22 @@
 
 import type { Server } from 'node:http';
 import { type AddressInfo, createServer } from 'node:net';
-import { CreateTableCommand, DescribeTableCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { CreateQueueCommand, GetQueueAttributesCommand, SQSClient } from '@aws-sdk/client-sqs';
+import {
+  type AttributeValue,
+  CreateTableCommand,
+  DescribeTableCommand,
+  DynamoDBClient,
+  ScanCommand,
+} from '@aws-sdk/client-dynamodb';
+import {
+  CreateQueueCommand,
+  GetQueueAttributesCommand,
+  ReceiveMessageCommand,
+  SQSClient,
+} from '@aws-sdk/client-sqs';
+import { fromAttributes } from '../../lambda/adapters/item-codec';
 import { eventsTableDefinition } from '../../lambda/adapters/table-schema';
+import type { StoredItem } from '../../lambda/core/items';
 import { PIPELINE_DEFAULTS } from '../../lib/pipeline-defaults';
 import { UsageError } from '../errors';
 
@@ -228,4 +241,50 @@ export async function queueDepth(sqs: SQSClient, queueUrl: string): Promise<Queu
     inFlight: Number(result.Attributes?.ApproximateNumberOfMessagesNotVisible ?? 0),
     delayed: Number(result.Attributes?.ApproximateNumberOfMessagesDelayed ?? 0),
   };
+}
+
+/**
+ * Every item of a local table, in key order (call center, then time). A Scan is right here and
+ * nowhere else: the table is a local run's own, and its report lists every item.
+ */
+export async function readWholeTable(
+  dynamodb: DynamoDBClient,
+  tableName: string,
+): Promise<StoredItem[]> {
+  const items: StoredItem[] = [];
+  let startKey: Record<string, AttributeValue> | undefined;
+  do {
+    const page = await dynamodb.send(
+      new ScanCommand({ TableName: tableName, ConsistentRead: true, ExclusiveStartKey: startKey }),
+    );
+    for (const raw of page.Items ?? []) items.push(fromAttributes(raw) as StoredItem);
+    startKey = page.LastEvaluatedKey;
+  } while (startKey);
+  const byKey = (a: StoredItem, b: StoredItem) =>
+    a.pk < b.pk ? -1 : a.pk > b.pk ? 1 : a.sk < b.sk ? -1 : a.sk > b.sk ? 1 : 0;
+  return items.sort(byKey);
+}
+
+/**
+ * Every message of a local queue (a dead-letter queue at the end of a run), each hidden for
+ * ten minutes once read so that the loop ends; nothing is deleted.
+ */
+export async function readWholeQueue(
+  sqs: SQSClient,
+  queueUrl: string,
+): Promise<{ messageId: string; body: string }[]> {
+  const messages: { messageId: string; body: string }[] = [];
+  for (;;) {
+    const result = await sqs.send(
+      new ReceiveMessageCommand({
+        QueueUrl: queueUrl,
+        MaxNumberOfMessages: 10,
+        WaitTimeSeconds: 0,
+        VisibilityTimeout: 600,
+      }),
+    );
+    const batch = result.Messages ?? [];
+    if (batch.length === 0) return messages;
+    for (const m of batch) messages.push({ messageId: m.MessageId ?? '', body: m.Body ?? '' });
+  }
 }
