@@ -24,7 +24,6 @@ export interface ObservedEvent {
 /** The at-least-once windows the handler documents, in which a second alert is expected. */
 export type AlertWindow =
   | 'crash or failed mark between publish and marking sent'
-  | 'partial publish (a sibling alert failed, both are resent)'
   | 'same content delivered to two concurrent invocations';
 
 export interface ObservedAlert {
@@ -190,8 +189,10 @@ export function checkSoak(observation: SoakObservation): SoakVerdict {
         const concurrent = observation.concurrentContents.has(contentKeyOf(event));
         if (inWindow.length >= extra || concurrent) {
           explainedDuplicateAlerts += extra;
-          const window =
-            inWindow[0]?.window ?? 'same content delivered to two concurrent invocations';
+          // Concurrency first: it explains a repeat by itself, whatever else the invocations met.
+          const window = concurrent
+            ? 'same content delivered to two concurrent invocations'
+            : (inWindow[0]?.window ?? 'same content delivered to two concurrent invocations');
           explainedByWindow[window] = (explainedByWindow[window] ?? 0) + extra;
         } else {
           violate(

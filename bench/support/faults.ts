@@ -47,8 +47,6 @@ export interface InvocationFaults {
   crashed: boolean;
   /** Alert entry ids SNS accepted during this invocation. */
   readonly accepted: string[];
-  /** Some alert of this invocation failed to publish (whole call or entry). */
-  publishFailed: boolean;
   /** A DynamoDB fault hit this invocation after SNS accepted some of its alerts. */
   faultAfterPublish: boolean;
 }
@@ -59,7 +57,6 @@ export const invocationFaults = (transient: boolean, crashAt?: CrashPoint): Invo
   ...(crashAt !== undefined && { crashAt }),
   crashed: false,
   accepted: [],
-  publishFailed: false,
   faultAfterPublish: false,
 });
 
@@ -103,8 +100,10 @@ export class FaultInjector {
     this.injected.set(fault, this.count(fault) + n);
     const faults = this.scope.getStore();
     if (faults === undefined || n === 0) return;
-    if (fault === 'snsCallFailure' || fault === 'snsEntryFailure') faults.publishFailed = true;
-    else if (faults.accepted.length > 0 && fault !== 'crash') faults.faultAfterPublish = true;
+    // Only a DynamoDB fault after a publish can cost the `sent` mark; a failed publish cannot.
+    const storeFault =
+      fault !== 'snsCallFailure' && fault !== 'snsEntryFailure' && fault !== 'crash';
+    if (storeFault && faults.accepted.length > 0) faults.faultAfterPublish = true;
   }
 
   private roll(rate: number): boolean {
