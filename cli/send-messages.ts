@@ -1,6 +1,7 @@
 // Sends message bodies to a queue with SendMessageBatch (10 per call, under SQS's 256 KiB
 // request limit) and reports each body that SQS did not accept, with SQS's reason.
 import { SendMessageBatchCommand, type SQSClient } from '@aws-sdk/client-sqs';
+import { packBatches } from '../lambda/adapters/batching';
 
 const MAX_ENTRIES = 10;
 const MAX_REQUEST_BYTES = 262_144;
@@ -12,26 +13,16 @@ export interface SendReport {
   readonly rejected: { readonly index: number; readonly reason: string }[];
 }
 
-function batches(bodies: readonly string[]): number[][] {
-  const result: number[][] = [];
-  let current: number[] = [];
-  let bytes = 0;
-  bodies.forEach((body, index) => {
-    const size = Buffer.byteLength(body, 'utf8');
-    if (
-      current.length === MAX_ENTRIES ||
-      (current.length > 0 && bytes + size > MAX_REQUEST_BYTES)
-    ) {
-      result.push(current);
-      current = [];
-      bytes = 0;
-    }
-    current.push(index);
-    bytes += size;
-  });
-  if (current.length > 0) result.push(current);
-  return result;
-}
+/** Indexes of `bodies` grouped for SendMessageBatch (10 entries, 256 KiB per request). */
+const batches = (bodies: readonly string[]): number[][] =>
+  packBatches(
+    bodies.map((_, index) => index),
+    {
+      maxEntries: MAX_ENTRIES,
+      maxBytes: MAX_REQUEST_BYTES,
+      sizeOf: (index) => Buffer.byteLength(bodies[index] ?? '', 'utf8'),
+    },
+  );
 
 const reasonOf = (error: unknown) => (error instanceof Error ? error.message : String(error));
 

@@ -7,6 +7,7 @@ import {
   type SNSClient,
 } from '@aws-sdk/client-sns';
 import type { Alert, AlertPublisher, AlertTopic, PublishOutcome } from '../ingest/ports';
+import { packBatches } from './batching';
 
 export const MAX_PUBLISH_BATCH = 10;
 /** SNS's limit for one message and for the sum of a PublishBatch call. */
@@ -62,26 +63,12 @@ const entryBytes = (e: PublishBatchRequestEntry): number =>
   Buffer.byteLength(e.Message ?? '', 'utf8') + Buffer.byteLength(e.Subject ?? '', 'utf8') + 1024;
 
 /** Packs entries into calls of at most 10 entries and 256 KiB. */
-function pack(entries: readonly PublishBatchRequestEntry[]): PublishBatchRequestEntry[][] {
-  const batches: PublishBatchRequestEntry[][] = [];
-  let current: PublishBatchRequestEntry[] = [];
-  let bytes = 0;
-  for (const e of entries) {
-    const size = entryBytes(e);
-    if (
-      current.length === MAX_PUBLISH_BATCH ||
-      (current.length > 0 && bytes + size > MAX_PUBLISH_BYTES)
-    ) {
-      batches.push(current);
-      current = [];
-      bytes = 0;
-    }
-    current.push(e);
-    bytes += size;
-  }
-  if (current.length > 0) batches.push(current);
-  return batches;
-}
+const pack = (entries: readonly PublishBatchRequestEntry[]): PublishBatchRequestEntry[][] =>
+  packBatches(entries, {
+    maxEntries: MAX_PUBLISH_BATCH,
+    maxBytes: MAX_PUBLISH_BYTES,
+    sizeOf: entryBytes,
+  });
 
 export class SnsAlertPublisher implements AlertPublisher {
   private readonly client: SNSClient;
