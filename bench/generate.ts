@@ -3,7 +3,8 @@
 // not the product's own classifier), so the checkers can tell a wrong answer from a right one.
 //
 // Run alone to get a JSONL file: `npx tsx bench/generate.ts --count 1000 --seed 7 > mix.jsonl`.
-import type { Severity } from '../lambda/core/model';
+
+import type { Severity } from '../contract/severity';
 import { type Random, seededRandom } from './support/random';
 
 export type MessageKind = 'event' | 'duplicate' | 'unrecognised' | 'malformed';

@@ -3,7 +3,7 @@
 // cdk-nag runs on every synth, so a finding nobody acknowledged fails `cdk synth`/`cdk deploy`.
 import { App, Validations } from 'aws-cdk-lib';
 import { AwsSolutionsChecks, ServerlessChecks } from 'cdk-nag';
-import { CONFIG_CONTEXT_KEY, InvalidConfigurationError, parseConfig } from '../lib/config';
+import { CONFIG_CONTEXT_KEY, ConfigurationError, parseConfig } from '../contract/config';
 import { VoisoSecStack } from '../lib/voiso-sec-stack';
 
 const app = new App();
@@ -17,7 +17,7 @@ let config: ReturnType<typeof parseConfig>;
 try {
   config = parseConfig(app.node.tryGetContext(CONFIG_CONTEXT_KEY));
 } catch (error) {
-  if (error instanceof InvalidConfigurationError) {
+  if (error instanceof ConfigurationError) {
     console.error(error.message);
     process.exit(1);
   }

@@ -1,6 +1,7 @@
+import type { EventPair } from '../contract/pairs';
+
 // One realistic event per documented (type, event) pair, for `send --sample`. Values use
 // reserved example domains and documentation IP ranges.
-import type { EventPair } from '../lambda/core/model';
 
 const SAMPLE_PARAMS: Readonly<Record<string, Record<string, unknown>>> = {
   'app_login/incorrect_password': {

@@ -7,7 +7,7 @@ import { type AttributeValue, CreateTableCommand, ScanCommand } from '@aws-sdk/c
 import { eventSourceQueue, queueDepth } from '../../cli/local/emulators';
 import { SqsEventSourcePoller } from '../../cli/local/poller';
 import { sendBodies } from '../../cli/send-messages';
-import { PIPELINE_DEFAULTS } from '../../lib/pipeline-defaults';
+import { PIPELINE_DEFAULTS } from '../../contract/pipeline-defaults';
 import { InMemorySns } from '../support/aws-clients';
 import { startEmulatorProcess } from '../support/emulator-process';
 import { baselineHandler, dynamoDbClient, snsClient, voisoSecHandler } from '../support/handlers';

@@ -1,6 +1,7 @@
 // The figures that need no emulator: CPU per event against the JSON.parse floor, and requests
 // and capacity per event through the real adapters over in-memory SDK backends.
-import { INDEXES } from '../../lambda/adapters/table-schema';
+
+import { INDEXES } from '../../contract/table';
 import { DEFAULT_INGEST_CONFIG } from '../../lambda/ingest/config';
 import { createHandler } from '../../lambda/ingest/create-handler';
 import { InMemoryDynamoDb, InMemorySns, RequestCounter } from '../support/aws-clients';

@@ -2,10 +2,13 @@
 // afterwards. Returns the problems found (empty when the invariant holds) instead of throwing,
 // so the caller can report them with the seed and the shrunk counterexample.
 import type { SQSBatchResponse } from 'aws-lambda';
+import type { Alert } from '../../lambda/core/alert-format';
 import type { EventItem } from '../../lambda/core/items';
 import { DEFAULT_INGEST_CONFIG } from '../../lambda/ingest/config';
 import { createHandler } from '../../lambda/ingest/create-handler';
-import type { Alert, AlertPublisher, EventStore, IngestObserver } from '../../lambda/ingest/ports';
+import type { AlertPublisher } from '../../lambda/ports/alert-publisher';
+import type { EventStore } from '../../lambda/ports/event-store';
+import type { IngestObserver } from '../../lambda/ports/observer';
 import { silentLogger } from '../support/memory-ports';
 import { sqsBatches } from '../support/sqs-records';
 

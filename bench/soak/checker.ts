@@ -1,7 +1,8 @@
 // The soak's verdict: given what was sent and what ended up in the table, the DLQ and SNS, does
 // the product's promise hold? Pure: the soak gathers the observation, this judges it, and a unit
 // test shows it catches planted violations.
-import type { Severity } from '../../lambda/core/model';
+
+import type { Severity } from '../../contract/severity';
 import { type GeneratedMessage, isAlertWorthy } from '../generate';
 
 export interface SentMessage {

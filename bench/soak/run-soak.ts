@@ -11,8 +11,8 @@ import {
 } from '../../cli/local/emulators';
 import { SqsEventSourcePoller } from '../../cli/local/poller';
 import { sendBodies } from '../../cli/send-messages';
+import { PIPELINE_DEFAULTS } from '../../contract/pipeline-defaults';
 import type { IngestHandler } from '../../lambda/ingest/create-handler';
-import { PIPELINE_DEFAULTS } from '../../lib/pipeline-defaults';
 import { type GeneratedMessage, generateMix } from '../generate';
 import { InMemorySns } from '../support/aws-clients';
 import { startEmulatorProcess } from '../support/emulator-process';

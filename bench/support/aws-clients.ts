@@ -4,7 +4,7 @@
 // and their retry logic in the measured path.
 import type { AttributeValue } from '@aws-sdk/client-dynamodb';
 import type { MiddlewareStack } from '@smithy/types';
-import { TABLE_KEYS } from '../../lambda/adapters/table-schema';
+import { TABLE_KEYS } from '../../contract/table';
 
 /** Any SDK v3 client: only its middleware stack is touched. */
 export interface SdkClient {

@@ -8,7 +8,7 @@ import { DynamoDbEventStore } from '../../lambda/adapters/dynamodb-event-store';
 import { SnsAlertPublisher } from '../../lambda/adapters/sns-alert-publisher';
 import { DEFAULT_INGEST_CONFIG } from '../../lambda/ingest/config';
 import { createHandler, type IngestHandler } from '../../lambda/ingest/create-handler';
-import type { IngestObserver } from '../../lambda/ingest/ports';
+import type { IngestObserver } from '../../lambda/ports/observer';
 import { type BaselineHandler, createBaselineHandler } from '../baseline/handler';
 import { silentLogger } from './memory-ports';
 

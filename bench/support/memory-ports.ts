@@ -1,16 +1,11 @@
 // In-memory EventStore and AlertPublisher: the handler's own work with no I/O behind it, for the
 // CPU figure and the fuzzer. Put semantics and strongly consistent lookups, like DynamoDB.
+
+import type { Alert } from '../../lambda/core/alert-format';
+import type { EventItem, StoredItem } from '../../lambda/core/items';
 import { type ItemKey, keyString } from '../../lambda/core/items';
-import type {
-  Alert,
-  AlertPublisher,
-  EventItem,
-  EventStore,
-  LookupOutcome,
-  PublishOutcome,
-  StoredItem,
-  WriteOutcome,
-} from '../../lambda/ingest/ports';
+import type { AlertPublisher, PublishOutcome } from '../../lambda/ports/alert-publisher';
+import type { EventStore, LookupOutcome, WriteOutcome } from '../../lambda/ports/event-store';
 
 export class InMemoryEventStore implements EventStore {
   readonly items = new Map<string, StoredItem>();

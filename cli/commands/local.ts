@@ -1,6 +1,6 @@
 // `voiso-sec local`: the pipeline left running for any SQS client, until Ctrl-C.
 
-import type { Alert } from '../../lambda/ingest/ports';
+import type { Alert } from '../../lambda/core/alert-format';
 import { formatSlackMessage } from '../../lambda/slack/format';
 import { postToSlack } from '../../lambda/slack/post';
 import { UsageError } from '../errors';

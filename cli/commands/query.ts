@@ -1,8 +1,9 @@
 // `voiso-sec query`: audit queries over the events table. Every filter maps to a key or an index
 // (never a Scan); other filters given alongside are applied to the query's results.
 import { type AttributeValue, DynamoDBClient, QueryCommand } from '@aws-sdk/client-dynamodb';
+import { SEVERITIES, type Severity, severityRank } from '../../contract/severity';
+import { INDEXES, TABLE_KEYS } from '../../contract/table';
 import { fromAttributes } from '../../lambda/adapters/item-codec';
-import { INDEXES, TABLE_KEYS } from '../../lambda/adapters/table-schema';
 import type { EventItem, QuarantineItem } from '../../lambda/core/items';
 import {
   callcenterKey,
@@ -11,7 +12,6 @@ import {
   severityKey,
   userKey,
 } from '../../lambda/core/keys';
-import { SEVERITIES, type Severity, severityRank } from '../../lambda/core/model';
 import { UsageError } from '../errors';
 import { progress, renderCsv, renderTable } from '../terminal';
 import { resolveTable, type TargetOptions } from './target';

@@ -1,8 +1,8 @@
 // `voiso-sec simulate`: the whole pipeline on embedded emulators, from a file of messages, and a
 // report of where every message ended (the JSON contract in SPEC.md).
 import { readFileSync } from 'node:fs';
+import type { Alert } from '../../lambda/core/alert-format';
 import type { EventItem, QuarantineItem } from '../../lambda/core/items';
-import type { Alert } from '../../lambda/ingest/ports';
 import { UsageError } from '../errors';
 import { queueDepth, readWholeQueue, readWholeTable } from '../local/emulators';
 import { parseFaultSpec } from '../local/faults';

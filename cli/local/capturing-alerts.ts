@@ -1,6 +1,7 @@
+import type { Alert } from '../../lambda/core/alert-format';
+import type { AlertPublisher, PublishOutcome } from '../../lambda/ports/alert-publisher';
 // The local pipeline's AlertPublisher: no SNS emulator exists, so alerts are kept in process
 // and handed to listeners (the terminal, and a Slack webhook when one is given).
-import type { Alert, AlertPublisher, PublishOutcome } from '../../lambda/ingest/ports';
 
 export type AlertListener = (alert: Alert) => void | Promise<void>;
 

@@ -16,10 +16,10 @@ import {
   ReceiveMessageCommand,
   SQSClient,
 } from '@aws-sdk/client-sqs';
+import { PIPELINE_DEFAULTS } from '../../contract/pipeline-defaults';
 import { fromAttributes } from '../../lambda/adapters/item-codec';
 import { eventsTableDefinition } from '../../lambda/adapters/table-schema';
 import type { StoredItem } from '../../lambda/core/items';
-import { PIPELINE_DEFAULTS } from '../../lib/pipeline-defaults';
 import { UsageError } from '../errors';
 
 // Neither emulator checks signatures; fixed values make the printed instructions copyable.

@@ -1,12 +1,13 @@
 // Fault injection for tests and soak runs: makes the event store fail transiently for chosen
 // events, so a message can be driven through retries into the DLQ and then redriven.
+
+import type { StoredItem } from '../../lambda/core/items';
 import type {
   EventStore,
   LookupOutcome,
   StoreCallOptions,
-  StoredItem,
   WriteOutcome,
-} from '../../lambda/ingest/ports';
+} from '../../lambda/ports/event-store';
 import { UsageError } from '../errors';
 
 export interface StoreFault {

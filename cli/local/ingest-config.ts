@@ -1,25 +1,20 @@
 // The configuration of a local run, taken from the same place the deployed stack takes it: the
 // `voiso-sec` context of cdk.json (the current directory's, or --config's), validated by the
 // stack's own parseConfig, so `simulate` and `local` batch, retry, keep and alert as deployed.
-// A DetectionConfig JSON file (--detection-config) still replaces the detection part, so
+// A DetectionSettings JSON file (--detection-config) still replaces the detection part, so
 // suppressions can be tried before they go into cdk.json.
 import { existsSync, readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import {
-  ConfigurationError,
-  DEFAULT_INGEST_CONFIG,
-  type DetectionConfig,
-  type IngestConfig,
-  parseDetectionConfig,
-} from '../../lambda/ingest/config';
-// lib/config.ts and lib/pipeline-defaults.ts are plain data and zod, no aws-cdk-lib.
-import {
   CONFIG_CONTEXT_KEY,
+  ConfigurationError,
+  type DetectionSettings,
   detectionSettings,
-  InvalidConfigurationError,
   parseConfig,
-} from '../../lib/config';
-import { PIPELINE_DEFAULTS, visibilityTimeoutFor } from '../../lib/pipeline-defaults';
+  parseDetectionSettings,
+} from '../../contract/config';
+import { PIPELINE_DEFAULTS, visibilityTimeoutFor } from '../../contract/pipeline-defaults';
+import { DEFAULT_INGEST_CONFIG, type IngestConfig } from '../../lambda/ingest/config';
 import { UsageError } from '../errors';
 
 /** How the deployed SQS event source and queue behave; the local poller and queue copy it. */
@@ -44,7 +39,7 @@ export interface LocalConfiguration {
 export interface LocalConfigurationOptions {
   /** --config: a cdk.json to read instead of the current directory's. */
   readonly config?: string;
-  /** --detection-config: a DetectionConfig JSON file. */
+  /** --detection-config: a DetectionSettings JSON file. */
   readonly detectionConfig?: string;
   /** Where to look for cdk.json when --config is not given. */
   readonly cwd?: string;
@@ -76,9 +71,9 @@ function readJson(option: string, file: string): unknown {
 }
 
 /** The runtime's own check, so a setting the function would reject at cold start fails here. */
-function runtimeDetection(option: string, json: unknown): DetectionConfig {
+function runtimeDetection(option: string, json: unknown): DetectionSettings {
   try {
-    return parseDetectionConfig(json);
+    return parseDetectionSettings(json);
   } catch (error) {
     if (error instanceof ConfigurationError) throw new UsageError(`${option}: ${error.message}`);
     throw error;
@@ -96,7 +91,7 @@ function fromCdkJson(option: string, file: string) {
   try {
     return { config: parseConfig(raw), hasContext: raw !== undefined };
   } catch (error) {
-    if (error instanceof InvalidConfigurationError) {
+    if (error instanceof ConfigurationError) {
       throw new UsageError(`${option}: ${file}: ${error.message}`);
     }
     throw error;

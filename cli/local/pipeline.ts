@@ -4,8 +4,10 @@
 // say where each message ended.
 import { DynamoDbEventStore } from '../../lambda/adapters/dynamodb-event-store';
 import { DEFAULT_INGEST_CONFIG, type IngestConfig } from '../../lambda/ingest/config';
-import { createHandler, type IngestLogger } from '../../lambda/ingest/create-handler';
-import type { EventStore, IngestObserver } from '../../lambda/ingest/ports';
+import { createHandler } from '../../lambda/ingest/create-handler';
+import type { EventStore } from '../../lambda/ports/event-store';
+import type { IngestObserver } from '../../lambda/ports/observer';
+import type { Logger } from '../../lambda/ports/telemetry';
 import { CapturingAlertPublisher } from './capturing-alerts';
 import {
   type EmulatorOptions,
@@ -27,7 +29,7 @@ export interface PipelineOptions extends EmulatorOptions {
     'batchSize' | 'maxBatchingWindowSeconds' | 'functionTimeoutSeconds'
   >;
   readonly fault?: StoreFault;
-  readonly logger?: IngestLogger;
+  readonly logger?: Logger;
   readonly onError?: (error: unknown) => void;
 }
 
@@ -84,7 +86,7 @@ export class MessageLedger implements IngestObserver {
   }
 }
 
-const silentLogger: IngestLogger = {
+const silentLogger: Logger = {
   debug: () => {},
   info: () => {},
   warn: () => {},

@@ -10,8 +10,8 @@ import {
   type SQSClient,
 } from '@aws-sdk/client-sqs';
 import type { SQSEvent, SQSMessageAttributes, SQSRecord, SQSRecordAttributes } from 'aws-lambda';
+import { PIPELINE_DEFAULTS } from '../../contract/pipeline-defaults';
 import type { IngestHandler } from '../../lambda/ingest/create-handler';
-import { PIPELINE_DEFAULTS } from '../../lib/pipeline-defaults';
 import { sleep } from '../terminal';
 
 export interface PollerOptions {

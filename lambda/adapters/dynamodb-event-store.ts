@@ -10,7 +10,12 @@ import {
   type WriteRequest,
 } from '@aws-sdk/client-dynamodb';
 import type { EventItem, ItemKey, StoredItem } from '../core/items';
-import type { EventStore, LookupOutcome, StoreCallOptions, WriteOutcome } from '../ingest/ports';
+import type {
+  EventStore,
+  LookupOutcome,
+  StoreCallOptions,
+  WriteOutcome,
+} from '../ports/event-store';
 import { PermanentStoreError, toStoreError } from './aws-errors';
 import { type BackoffOptions, backoff, DEFAULT_BACKOFF } from './backoff';
 import { fromAttributes, toAttributes } from './item-codec';

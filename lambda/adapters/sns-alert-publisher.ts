@@ -6,7 +6,9 @@ import {
   type PublishBatchRequestEntry,
   type SNSClient,
 } from '@aws-sdk/client-sns';
-import type { Alert, AlertPublisher, AlertTopic, PublishOutcome } from '../ingest/ports';
+import type { AlertTopic } from '../../contract/alerts';
+import type { Alert } from '../core/alert-format';
+import type { AlertPublisher, PublishOutcome } from '../ports/alert-publisher';
 import { packBatches } from './batching';
 
 export const MAX_PUBLISH_BATCH = 10;

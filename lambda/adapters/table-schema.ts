@@ -1,38 +1,10 @@
-// The events table's physical layout, shared by the ingest adapter, the CLI's queries and the
-// local emulator. The CDK stack (lib/) declares the same names; test/contract.test.ts holds
-// them together, since lib/ and lambda/ never import each other.
-
+// The events table as a CreateTable request, built from the contract's layout: the local
+// emulator and the tests create the same table in dynalite that the stack declares in AWS.
 import type { CreateTableCommandInput } from '@aws-sdk/client-dynamodb';
+import { INDEXES, type IndexLayout, TABLE_KEYS } from '../../contract/table';
 
-export const TABLE_KEYS = { partition: 'pk', sort: 'sk' } as const;
-
-/**
- * Global secondary indexes. Each uses the table's `sk` (normalised time + event id) as its
- * sort key, so every query path is a time-range query.
- */
-export const INDEXES = {
-  /** The user an event is about (`params.user`). */
-  bySubject: { name: 'bySubject', partitionKey: 'subjectKey' },
-  /** The user who acted (`params.who`). */
-  byActor: { name: 'byActor', partitionKey: 'actorKey' },
-  /** The (type, event) pair. */
-  byPair: { name: 'byPair', partitionKey: 'pairKey' },
-  /** The severity. */
-  bySeverity: { name: 'bySeverity', partitionKey: 'severityKey' },
-} as const;
-
-/** TTL attribute (epoch seconds); absent when retention is 0 (keep forever). */
-export const TTL_ATTRIBUTE = 'expiresAt';
-
-/** Item kinds sharing the table: Voiso events and quarantined (malformed) messages. */
-export const ITEM_KINDS = { event: 'event', quarantine: 'quarantine' } as const;
-
-/**
- * The events table as a CreateTable request: the same layout the stack declares, used by the
- * local emulator and the tests to create an identical table in dynalite.
- */
 export function eventsTableDefinition(tableName: string) {
-  const gsi = (index: { name: string; partitionKey: string }) => ({
+  const gsi = (index: IndexLayout) => ({
     IndexName: index.name,
     KeySchema: [
       { AttributeName: index.partitionKey, KeyType: 'HASH' as const },

@@ -2,22 +2,26 @@
 // the subject is reduced to printable ASCII, the e-mail body quotes every value (escaping
 // newlines and control characters), links in either are defanged so no mail client turns them
 // into something to click, and the JSON document carries the data as data.
+
+import type { AlertAttributes, AlertTopic } from '../../contract/alerts';
+import type { Severity } from '../../contract/severity';
 import type { EventItem } from './items';
-import type { AlertDocument, Severity } from './model';
+import type { AlertDocument } from './model';
 
-export type AlertTopicName = 'alerts' | 'critical';
-
-/** Mirrors ingest's Alert port (kept here so the core stays free of ingest imports). */
-export interface FormattedAlert {
+/** One message for one topic. A critical event yields two: one per topic. */
+export interface Alert {
+  /** Unique per (event, topic); used as the PublishBatch entry id. */
   readonly id: string;
-  readonly topic: AlertTopicName;
+  readonly topic: AlertTopic;
   readonly severity: Severity;
+  /** At most 100 printable ASCII characters (SNS's limit for e-mail subjects). */
   readonly subject: string;
+  /** Plain text for e-mail subscribers, escaped event data. */
   readonly text: string;
+  /** Structured JSON for programmatic subscribers (Lambda, SQS, HTTPS). */
   readonly document: AlertDocument;
-  readonly attributes: Readonly<
-    Record<'severity' | 'type' | 'event' | 'callcenter' | 'rule', string>
-  >;
+  /** SNS message attributes, for subscription filter policies. */
+  readonly attributes: AlertAttributes;
 }
 
 /** SNS requires subjects of fewer than 100 characters. */
@@ -172,10 +176,10 @@ export function alertText(item: EventItem, document: AlertDocument = alertDocume
 }
 
 /** Alert entry ids: PublishBatch allows [A-Za-z0-9_-]{1,80}; event ids are base64url. */
-export const alertId = (eventId: string, topic: AlertTopicName): string => `${eventId}-${topic}`;
+export const alertId = (eventId: string, topic: AlertTopic): string => `${eventId}-${topic}`;
 
 /** The alerts for one stored event: the alerts topic, and the critical topic when critical. */
-export function buildAlerts(item: EventItem): FormattedAlert[] {
+export function buildAlerts(item: EventItem): Alert[] {
   const document = alertDocument(item);
   const base = {
     severity: item.severity,
@@ -190,8 +194,7 @@ export function buildAlerts(item: EventItem): FormattedAlert[] {
       rule: item.rules[0] ?? 'none',
     },
   };
-  const topics: AlertTopicName[] =
-    item.severity === 'critical' ? ['alerts', 'critical'] : ['alerts'];
+  const topics: AlertTopic[] = item.severity === 'critical' ? ['alerts', 'critical'] : ['alerts'];
   return topics.map((topic) => ({ ...base, id: alertId(item.eventId, topic), topic }));
 }
 

@@ -2,8 +2,8 @@
 // (type, event) pairs. Extra params are allowed and kept (Voiso may add fields); the known ones
 // must have the documented shape. Everything stored must also be storable in DynamoDB.
 import { z } from 'zod';
-import { ipVersion, parseCidr } from './ip';
-import type { EventPair } from './model';
+import { ipVersion, parseCidr } from '../../contract/ip';
+import { KNOWN_PAIRS, type KnownPair } from '../../contract/pairs';
 
 /** Largest message body accepted (SQS allows 256 KiB; Voiso events are a few hundred bytes). */
 export const MAX_BODY_BYTES = 64 * 1024;
@@ -68,11 +68,7 @@ export const PAIR_FIELDS = {
   'allowed_ip/ip_added': [actor, ['access_group', 'text'], ['ip', 'cidr']],
   'allowed_ip/ip_removed': [actor, ['access_group', 'text'], ['ip', 'cidr']],
   'allowed_ip/ip_changed': [actor, ['access_group', 'text'], ['from', 'cidr'], ['to', 'cidr']],
-} as const satisfies Record<EventPair, readonly Field[]>;
-
-export type KnownPair = keyof typeof PAIR_FIELDS;
-export const KNOWN_PAIRS = Object.keys(PAIR_FIELDS) as KnownPair[];
-export const isKnownPair = (pair: string): pair is KnownPair => Object.hasOwn(PAIR_FIELDS, pair);
+} as const satisfies Record<KnownPair, readonly Field[]>;
 
 const pairSchema = (fields: readonly Field[]) =>
   z.object(Object.fromEntries(fields.map(([name, kind]) => [name, PARAM_SCHEMAS[kind]]))).loose();

@@ -1,8 +1,11 @@
 // The table items the pipeline writes, as plain data: one per stored event and one per
 // quarantined message. Attribute names are the contract the CLI's queries rely on.
+
+import type { AlertTopic } from '../../contract/alerts';
+import type { Severity } from '../../contract/severity';
 import { MAX_FIELD_LENGTH } from './event-schema';
 import { callcenterKey, eventSortKey, pairKey, quarantineKey, severityKey, userKey } from './keys';
-import type { Classification, NormalisedEvent, Severity } from './model';
+import type { Classification, NormalisedEvent } from './model';
 
 /** Whether an event's alert still has to go out. */
 export type AlertState = 'none' | 'pending' | 'sent';
@@ -36,7 +39,7 @@ export interface EventItem extends ItemKey {
    * critical event whose `alerts` entry went out but whose `critical` entry failed), so that
    * the retry publishes only what is missing.
    */
-  readonly alertTopicsSent?: readonly ('alerts' | 'critical')[];
+  readonly alertTopicsSent?: readonly AlertTopic[];
   readonly subjectKey?: string;
   readonly actorKey?: string;
   readonly pairKey: string;

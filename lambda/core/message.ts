@@ -1,19 +1,19 @@
 // One SQS message body -> a normalised, classified event, or a malformed verdict with a reason
 // a person can act on. Never throws: every string has an answer.
 import type { z } from 'zod';
-import type { DetectionConfig } from './detection-config';
+import type { DetectionSettings } from '../../contract/config';
+import { type EventPair, isKnownPair } from '../../contract/pairs';
 import {
   type Envelope,
   envelopeFastPath,
   envelopeSchema,
-  isKnownPair,
   MAX_BODY_BYTES,
   PAIR_PARAMS,
   paramsFastPath,
   unstorableParam,
 } from './event-schema';
 import { eventId } from './keys';
-import type { Classification, EventPair, NormalisedEvent, SecurityEvent } from './model';
+import type { Classification, NormalisedEvent, SecurityEvent } from './model';
 import { classify } from './severity';
 import { normaliseTimestamp, TimestampError } from './timestamp';
 
@@ -73,7 +73,7 @@ function issueVerdict(
 }
 
 /** Classifies a raw SQS message body. */
-export function classifyMessage(body: string, config: DetectionConfig): MessageVerdict {
+export function classifyMessage(body: string, config: DetectionSettings): MessageVerdict {
   // A UTF-16 code unit is at most 3 UTF-8 bytes: short bodies need no byte count.
   const bytes = body.length * 3 <= MAX_BODY_BYTES ? 0 : Buffer.byteLength(body, 'utf8');
   if (bytes > MAX_BODY_BYTES) {

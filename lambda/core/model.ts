@@ -1,14 +1,7 @@
 // The product's vocabulary: what a Voiso security event is once parsed, how severe it is, and
 // what the pipeline decided about one SQS message. Plain data only; no AWS imports.
-
-export const SEVERITIES = ['info', 'low', 'medium', 'high', 'critical'] as const;
-export type Severity = (typeof SEVERITIES)[number];
-
-/** Position of a severity in SEVERITIES; higher is worse. */
-export const severityRank = (severity: Severity): number => SEVERITIES.indexOf(severity);
-
-/** The identity of an event kind. `app_login/ip_changed` and `allowed_ip/ip_changed` differ. */
-export type EventPair = `${string}/${string}`;
+import type { EventPair } from '../../contract/pairs';
+import type { Severity } from '../../contract/severity';
 
 /** The Voiso envelope as received, after validation. `params` keeps every field Voiso sent. */
 export interface SecurityEvent {

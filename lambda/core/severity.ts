@@ -2,15 +2,12 @@
 // a pair's severity is the worst of its rules that fire. A rule sees the event and a context
 // that is empty today and can later carry history (e.g. "5th failure in a minute") without
 // changing the rule shape.
-import type { DetectionConfig, Suppression } from './detection-config';
-import { parseCidr, rangeContains } from './ip';
-import {
-  type Classification,
-  type EventPair,
-  type SecurityEvent,
-  type Severity,
-  severityRank,
-} from './model';
+import type { DetectionSettings, Suppression } from '../../contract/config';
+import { parseCidr } from '../../contract/ip';
+import type { EventPair } from '../../contract/pairs';
+import { type Severity, severityRank } from '../../contract/severity';
+import { rangeContains } from './ip';
+import type { Classification, SecurityEvent } from './model';
 
 /** What a rule may know beyond the event itself. Reserved for multi-event rules. */
 export type RuleContext = Readonly<Record<string, never>>;
@@ -210,7 +207,7 @@ export function evaluateRules(
   event: SecurityEvent,
   pair: EventPair,
   recognised: boolean,
-  config: DetectionConfig,
+  config: DetectionSettings,
   rules: readonly SeverityRule[] = DEFAULT_RULES,
   context: RuleContext = EMPTY_CONTEXT,
 ): { severity: Severity; rules: string[] } {
@@ -257,7 +254,7 @@ export function classify(
   event: SecurityEvent,
   pair: EventPair,
   recognised: boolean,
-  config: DetectionConfig,
+  config: DetectionSettings,
 ): Classification {
   const { severity, rules } = evaluateRules(event, pair, recognised, config);
   if (severityRank(severity) < severityRank(config.alertThreshold)) {

@@ -1,20 +1,19 @@
 // The ingest function's runtime configuration, read from its environment once at cold start.
 // A misconfigured deployment fails loudly here instead of mis-handling every event.
 import {
-  ConfigurationError,
-  DEFAULT_DETECTION_CONFIG,
-  type DetectionConfig,
-  parseDetectionConfig,
-} from '../core/detection-config';
-
-export type { DetectionConfig };
-export { ConfigurationError, parseDetectionConfig };
+  DEFAULT_DETECTION_SETTINGS,
+  type DetectionSettings,
+  parseDetectionSettings,
+} from '../../contract/config';
+import { INGEST_ENV } from '../../contract/environment';
+import { PIPELINE_DEFAULTS } from '../../contract/pipeline-defaults';
+import { environmentError, requiredVariable } from '../environment';
 
 /** What the handler factory needs to decide and shape items (no resource names). */
 export interface IngestConfig {
   /** Days before DynamoDB's TTL removes an item; 0 keeps it forever. */
   readonly retentionDays: number;
-  readonly detection: DetectionConfig;
+  readonly detection: DetectionSettings;
 }
 
 /** The whole environment of the deployed function: IngestConfig plus resource names. */
@@ -24,51 +23,50 @@ export interface IngestEnvironment extends IngestConfig {
   readonly criticalTopicArn: string;
 }
 
-export const DEFAULT_RETENTION_DAYS = 365;
-
 /** Defaults for local runs and tests: 365 days, threshold high, no overrides. */
 export const DEFAULT_INGEST_CONFIG: IngestConfig = {
-  retentionDays: DEFAULT_RETENTION_DAYS,
-  detection: DEFAULT_DETECTION_CONFIG,
+  retentionDays: PIPELINE_DEFAULTS.retentionDays,
+  detection: DEFAULT_DETECTION_SETTINGS,
 };
 
-function required(env: NodeJS.ProcessEnv, name: string): string {
-  const value = env[name]?.trim();
-  if (!value) throw new ConfigurationError(`Environment variable ${name} is required`);
-  return value;
-}
+const WHAT = 'ingest';
+const required = (env: NodeJS.ProcessEnv, name: string) => requiredVariable(env, name, WHAT);
 
 function retentionDays(env: NodeJS.ProcessEnv): number {
-  const text = env.RETENTION_DAYS?.trim();
-  if (text === undefined || text === '') return DEFAULT_RETENTION_DAYS;
+  const name = INGEST_ENV.retentionDays;
+  const text = env[name]?.trim();
+  if (text === undefined || text === '') return PIPELINE_DEFAULTS.retentionDays;
   if (!/^[0-9]{1,6}$/.test(text)) {
-    throw new ConfigurationError(
-      `RETENTION_DAYS: expected an integer >= 0 (0 keeps events forever), got "${text}"`,
+    throw environmentError(
+      WHAT,
+      `${name}: expected an integer >= 0 (0 keeps events forever), got "${text}"`,
     );
   }
   return Number(text);
 }
 
-function detection(env: NodeJS.ProcessEnv): DetectionConfig {
-  const text = env.DETECTION_CONFIG?.trim();
-  if (text === undefined || text === '') return DEFAULT_DETECTION_CONFIG;
+function detection(env: NodeJS.ProcessEnv): DetectionSettings {
+  const name = INGEST_ENV.detectionConfig;
+  const text = env[name]?.trim();
+  if (text === undefined || text === '') return DEFAULT_DETECTION_SETTINGS;
   let json: unknown;
   try {
     json = JSON.parse(text);
   } catch (error) {
-    throw new ConfigurationError(
-      `DETECTION_CONFIG: not valid JSON (${error instanceof Error ? error.message : String(error)})`,
+    throw environmentError(
+      WHAT,
+      `${name}: not valid JSON (${error instanceof Error ? error.message : String(error)})`,
     );
   }
-  return parseDetectionConfig(json);
+  return parseDetectionSettings(json);
 }
 
 /** Reads and validates the ingest environment; throws ConfigurationError on any mistake. */
 export function loadIngestConfig(env: NodeJS.ProcessEnv): IngestEnvironment {
   return {
-    eventsTableName: required(env, 'EVENTS_TABLE_NAME'),
-    alertsTopicArn: required(env, 'ALERTS_TOPIC_ARN'),
-    criticalTopicArn: required(env, 'CRITICAL_TOPIC_ARN'),
+    eventsTableName: required(env, INGEST_ENV.eventsTableName),
+    alertsTopicArn: required(env, INGEST_ENV.alertsTopicArn),
+    criticalTopicArn: required(env, INGEST_ENV.criticalTopicArn),
     retentionDays: retentionDays(env),
     detection: detection(env),
   };

@@ -25,6 +25,8 @@
 //   - two deliveries of the same content processed concurrently between lookup and write: both
 //     see "new", both put the same item (one item, idempotent) and both publish (two alerts).
 import type { SQSBatchItemFailure, SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
+import { METRICS } from '../../contract/metrics';
+import type { Alert } from '../core/alert-format';
 import { buildAlerts, maskEmails } from '../core/alert-format';
 import {
   buildEventItem,
@@ -36,29 +38,18 @@ import {
   type StoredItem,
 } from '../core/items';
 import { classifyMessage } from '../core/message';
+import type { AlertPublisher } from '../ports/alert-publisher';
+import type { EventStore } from '../ports/event-store';
+import type { IngestObserver } from '../ports/observer';
+import type { Logger, Metrics } from '../ports/telemetry';
 import type { IngestConfig } from './config';
-import type { Alert, AlertPublisher, EventStore, IngestObserver } from './ports';
-
-/** The subset of Powertools Logger the handler uses (a silent stub fits in tests). */
-export interface IngestLogger {
-  debug(message: string, ...extra: unknown[]): void;
-  info(message: string, ...extra: unknown[]): void;
-  warn(message: string, ...extra: unknown[]): void;
-  error(message: string, ...extra: unknown[]): void;
-}
-
-/** The subset of Powertools Metrics the handler uses. */
-export interface IngestMetrics {
-  addMetric(name: string, unit: 'Count', value: number): void;
-  publishStoredMetrics(): void;
-}
 
 export interface IngestDeps {
   readonly store: EventStore;
   readonly alerts: AlertPublisher;
   readonly config: IngestConfig;
-  readonly logger?: IngestLogger;
-  readonly metrics?: IngestMetrics;
+  readonly logger?: Logger;
+  readonly metrics?: Metrics;
   /** Clock for receivedAt and TTL (deadlines use the real clock). */
   readonly now?: () => Date;
   readonly observer?: IngestObserver;
@@ -73,27 +64,14 @@ export type IngestHandler = (
   context?: InvocationContext,
 ) => Promise<SQSBatchResponse>;
 
-/** Metric names (namespace VoisoSec); the stack's alarms and dashboard use the same. */
-export const METRICS = {
-  eventsStored: 'EventsStored',
-  duplicateEvents: 'DuplicateEvents',
-  unrecognisedEvents: 'UnrecognisedEvents',
-  quarantinedMessages: 'QuarantinedMessages',
-  alertsPublished: 'AlertsPublished',
-  alertPublishFailures: 'AlertPublishFailures',
-  storeRetries: 'StoreRetries',
-  failedRecords: 'FailedRecords',
-  alertStateMarkFailures: 'AlertStateMarkFailures',
-} as const;
-
 /** Budget when no Lambda context is given (tests, local runs). */
 const DEFAULT_BUDGET_MS = 20_000;
 /** Time kept back from store retries for publishing, marking and returning. */
 const PUBLISH_RESERVE_MS = 5_000;
 const FINAL_RESERVE_MS = 1_000;
 
-const SILENT_LOGGER: IngestLogger = { debug() {}, info() {}, warn() {}, error() {} };
-const NO_METRICS: IngestMetrics = { addMetric() {}, publishStoredMetrics() {} };
+const SILENT_LOGGER: Logger = { debug() {}, info() {}, warn() {}, error() {} };
+const NO_METRICS: Metrics = { addMetric() {}, publishStoredMetrics() {} };
 
 type Plan =
   | {

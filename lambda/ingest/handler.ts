@@ -5,6 +5,8 @@ import { Metrics } from '@aws-lambda-powertools/metrics';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { SNSClient } from '@aws-sdk/client-sns';
 import type { Context, SQSBatchResponse, SQSEvent } from 'aws-lambda';
+import { POWERTOOLS_ENV } from '../../contract/environment';
+import { METRICS_NAMESPACE } from '../../contract/metrics';
 import { DynamoDbEventStore } from '../adapters/dynamodb-event-store';
 import { SnsAlertPublisher } from '../adapters/sns-alert-publisher';
 import { maskEmails } from '../core/alert-format';
@@ -13,7 +15,9 @@ import { createHandler } from './create-handler';
 
 const config = loadIngestConfig(process.env);
 const logger = new Logger();
-const metrics = new Metrics({ namespace: process.env.POWERTOOLS_METRICS_NAMESPACE ?? 'VoisoSec' });
+const metrics = new Metrics({
+  namespace: process.env[POWERTOOLS_ENV.metricsNamespace] ?? METRICS_NAMESPACE,
+});
 
 const ingest = createHandler({
   store: new DynamoDbEventStore({

@@ -2,7 +2,9 @@
 // text: it is entity-escaped (so `<!channel>`, `<@U123>` and `<http://x|y>` stay literal) and
 // shown as inline code (so `*`, `_`, `~` and `>` cannot format), with backticks swapped for a
 // look-alike because inline code has no escape for them.
-import type { AlertDocument, Severity } from '../core/model';
+
+import type { Severity } from '../../contract/severity';
+import type { AlertDocument } from '../core/model';
 
 export interface PlainText {
   readonly type: 'plain_text';

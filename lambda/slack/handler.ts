@@ -1,9 +1,11 @@
 // Lambda entry of the Slack notifier: SNS alert topic -> Slack incoming webhook.
 import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
-import { createSlackNotifier, WebhookSecretError } from './notifier';
+import { loadSlackConfig } from './config';
+import { createSlackNotifier } from './notifier';
 
-const secretId = process.env.SLACK_WEBHOOK_SECRET_ARN;
-if (!secretId)
-  throw new WebhookSecretError('Environment variable SLACK_WEBHOOK_SECRET_ARN is required');
+const config = loadSlackConfig(process.env);
 
-export const handler = createSlackNotifier({ secrets: new SecretsManagerClient({}), secretId });
+export const handler = createSlackNotifier({
+  secrets: new SecretsManagerClient({}),
+  secretId: config.webhookSecretId,
+});

@@ -2,7 +2,8 @@
 // client and fetch. SNS delivers each alert's AlertDocument JSON as `Records[].Sns.Message`.
 import { GetSecretValueCommand, type SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import type { SNSEvent } from 'aws-lambda';
-import { type AlertDocument, SEVERITIES } from '../core/model';
+import { SEVERITIES } from '../../contract/severity';
+import type { AlertDocument } from '../core/model';
 import { formatSlackMessage } from './format';
 import { type FetchLike, postToSlack } from './post';
 

@@ -13,9 +13,10 @@ import * as sns from 'aws-cdk-lib/aws-sns';
 import * as subscriptions from 'aws-cdk-lib/aws-sns-subscriptions';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
+import type { AlertAttributeName, AlertTopic, TopicName } from '../../contract/alerts';
+import { EMAIL_ADDRESS } from '../../contract/config';
+import { SLACK_ENV } from '../../contract/environment';
 import { PipelineFunction } from './pipeline-function';
-
-export type TopicName = 'alerts' | 'critical' | 'ops';
 
 /** An e-mail address, optionally with an SNS filter over the alert attributes. */
 export type EmailSubscriber =
@@ -23,14 +24,14 @@ export type EmailSubscriber =
   | {
       readonly address: string;
       /** Attribute name (severity, type, event, callcenter, rule) to allowed values. */
-      readonly filter?: Readonly<Partial<Record<string, readonly string[]>>>;
+      readonly filter?: Readonly<Partial<Record<AlertAttributeName, readonly string[]>>>;
     };
 
 export interface SlackNotifierOptions {
   /** Name or ARN of the Secrets Manager secret holding the incoming-webhook URL. */
   readonly webhookSecret: string;
   /** Alert topics the notifier subscribes to. */
-  readonly topics: readonly ('alerts' | 'critical')[];
+  readonly topics: readonly AlertTopic[];
 }
 
 export interface ChatbotOptions {
@@ -54,8 +55,6 @@ export interface AlertingProps {
   readonly logRetention?: logs.RetentionDays;
 }
 
-const EMAIL = /^[^@\s]+@[^@\s]+\.[^@\s]+$/;
-
 export class Alerting extends Construct {
   /** Encrypts all three topics; CloudWatch may use it so alarms can publish to `ops`. */
   public readonly topicKey: kms.Key;
@@ -74,7 +73,7 @@ export class Alerting extends Construct {
     for (const [topic, subscribers] of Object.entries(props.email ?? {})) {
       for (const subscriber of subscribers ?? []) {
         const address = typeof subscriber === 'string' ? subscriber : subscriber.address;
-        if (!EMAIL.test(address)) {
+        if (!EMAIL_ADDRESS.test(address)) {
           throw new Error(`Alerting: "${address}" (topic ${topic}) is not an e-mail address`);
         }
       }
@@ -201,7 +200,7 @@ export class Alerting extends Construct {
       // the event with the error to the undelivered queue.
       retryAttempts: 2,
       onFailure: new destinations.SqsDestination(this.undeliveredQueue),
-      environment: { SLACK_WEBHOOK_SECRET_ARN: secret.secretArn },
+      environment: { [SLACK_ENV.webhookSecretArn]: secret.secretArn },
     });
     secret.grantRead(notifier.role);
     Validations.of(notifier.function).acknowledge({

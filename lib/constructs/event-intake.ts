@@ -4,7 +4,7 @@ import { Duration, RemovalPolicy, Validations } from 'aws-cdk-lib';
 import type * as kms from 'aws-cdk-lib/aws-kms';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
-import { PIPELINE_DEFAULTS, visibilityTimeoutFor } from '../pipeline-defaults';
+import { PIPELINE_DEFAULTS, visibilityTimeoutFor } from '../../contract/pipeline-defaults';
 
 export interface EventIntakeProps {
   /** Timeout of the function that consumes the queue; the visibility timeout is derived from it. */

@@ -8,9 +8,12 @@ import type * as lambda from 'aws-cdk-lib/aws-lambda';
 import type * as sns from 'aws-cdk-lib/aws-sns';
 import type * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
-
-/** Namespace the ingest function's metrics use (see the shared contract). */
-export const METRICS_NAMESPACE = 'VoisoSec';
+import {
+  METRICS,
+  METRICS_NAMESPACE,
+  METRICS_SERVICE_DIMENSION,
+  type MetricName,
+} from '../../contract/metrics';
 
 export interface MonitoringProps {
   readonly queue: sqs.IQueue;
@@ -43,11 +46,11 @@ export class Monitoring extends Construct {
       throw new Error('Monitoring: maxMessageAge must be at least one minute');
     }
     const fiveMinutes = Duration.minutes(5);
-    const ingestMetric = (metricName: string) =>
+    const ingestMetric = (metricName: MetricName) =>
       new cloudwatch.Metric({
         namespace: METRICS_NAMESPACE,
         metricName,
-        dimensionsMap: { service: props.serviceName },
+        dimensionsMap: { [METRICS_SERVICE_DIMENSION]: props.serviceName },
         statistic: cloudwatch.Stats.SUM,
         period: fiveMinutes,
       });
@@ -111,7 +114,7 @@ export class Monitoring extends Construct {
     alarm('QuarantinedMessages', {
       alarmDescription:
         "Messages that are not valid Voiso events were quarantined (kept, not processed). Read their raw bodies and reasons with the voiso-sec CLI (quarantine query); a change in Voiso's format shows here first.",
-      metric: ingestMetric('QuarantinedMessages'),
+      metric: ingestMetric(METRICS.quarantinedMessages),
       threshold: 0,
       comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_THRESHOLD,
       evaluationPeriods: 1,
@@ -153,25 +156,25 @@ export class Monitoring extends Construct {
         title: 'Events in',
         left: [
           props.queue.metricNumberOfMessagesSent({ period: fiveMinutes }),
-          ingestMetric('EventsStored'),
-          ingestMetric('DuplicateEvents'),
-          ingestMetric('UnrecognisedEvents'),
+          ingestMetric(METRICS.eventsStored),
+          ingestMetric(METRICS.duplicateEvents),
+          ingestMetric(METRICS.unrecognisedEvents),
         ],
         width: 8,
       }),
       new cloudwatch.GraphWidget({
         title: 'Alerts out',
-        left: [ingestMetric('AlertsPublished'), ingestMetric('AlertPublishFailures')],
+        left: [ingestMetric(METRICS.alertsPublished), ingestMetric(METRICS.alertPublishFailures)],
         width: 8,
       }),
       new cloudwatch.GraphWidget({
         title: 'Trouble',
         left: [
-          ingestMetric('QuarantinedMessages'),
-          ingestMetric('FailedRecords'),
-          ingestMetric('StoreRetries'),
+          ingestMetric(METRICS.quarantinedMessages),
+          ingestMetric(METRICS.failedRecords),
+          ingestMetric(METRICS.storeRetries),
           // Alerts sent but not marked `sent`: a retry of their batch may publish them again.
-          ingestMetric('AlertStateMarkFailures'),
+          ingestMetric(METRICS.alertStateMarkFailures),
           deadLettered,
         ],
         width: 8,

@@ -1,16 +1,16 @@
+import { DEFAULT_DETECTION_SETTINGS } from '../../contract/config';
 import {
   alertSubject,
   buildAlerts,
   maskEmails,
   toSubjectText,
 } from '../../lambda/core/alert-format';
-import { DEFAULT_DETECTION_CONFIG } from '../../lambda/core/detection-config';
 import { buildEventItem } from '../../lambda/core/items';
 import { classifyMessage } from '../../lambda/core/message';
 import { voisoEvent } from '../support/factories';
 
 function item(event: ReturnType<typeof voisoEvent>) {
-  const verdict = classifyMessage(JSON.stringify(event), DEFAULT_DETECTION_CONFIG);
+  const verdict = classifyMessage(JSON.stringify(event), DEFAULT_DETECTION_SETTINGS);
   if (verdict.kind !== 'event') throw new Error(verdict.reason);
   return buildEventItem(verdict.normalised, verdict.classification, {
     messageId: 'm',

@@ -1,8 +1,8 @@
 import fc from 'fast-check';
+import { KNOWN_PAIRS } from '../../contract/pairs';
 import {
   envelopeFastPath,
   envelopeSchema,
-  KNOWN_PAIRS,
   MAX_FIELD_LENGTH,
   PAIR_FIELDS,
   PAIR_PARAMS,
@@ -132,8 +132,9 @@ describe('paramsFastPath', () => {
       }),
       { numRuns: 3_000 },
     );
-    expect(seen.accepted).toBeGreaterThan(20);
-    expect(seen.rejected).toBeGreaterThan(20);
+    // Enough of both to mean something (a pair with two IP params accepts about 1 in 150).
+    expect(seen.accepted).toBeGreaterThanOrEqual(10);
+    expect(seen.rejected).toBeGreaterThanOrEqual(10);
   });
 
   it('leaves params with a __proto__ key to the schema', () => {

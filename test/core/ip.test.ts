@@ -1,4 +1,5 @@
-import { ipVersion, parseCidr, rangeContains } from '../../lambda/core/ip';
+import { ipVersion, parseCidr } from '../../contract/ip';
+import { rangeContains } from '../../lambda/core/ip';
 
 describe('ip', () => {
   it.each([

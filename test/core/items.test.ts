@@ -1,7 +1,7 @@
 // Every key the pipeline writes must fit DynamoDB's limits (partition and index keys 2,048
 // bytes, sort keys 1,024), or the write fails for good and the event would end in the DLQ.
 import fc from 'fast-check';
-import { DEFAULT_DETECTION_CONFIG } from '../../lambda/core/detection-config';
+import { DEFAULT_DETECTION_SETTINGS } from '../../contract/config';
 import { buildEventItem } from '../../lambda/core/items';
 import { classifyMessage } from '../../lambda/core/message';
 
@@ -35,7 +35,7 @@ describe('event items', () => {
             callcenter,
             params: { user, who },
           });
-          const verdict = classifyMessage(body, DEFAULT_DETECTION_CONFIG);
+          const verdict = classifyMessage(body, DEFAULT_DETECTION_SETTINGS);
           if (verdict.kind !== 'event') return;
           // Act
           const item = buildEventItem(verdict.normalised, verdict.classification, {
@@ -65,7 +65,7 @@ describe('event items', () => {
         params: { user },
       });
     const build = (user: string) => {
-      const verdict = classifyMessage(event(user), DEFAULT_DETECTION_CONFIG);
+      const verdict = classifyMessage(event(user), DEFAULT_DETECTION_SETTINGS);
       if (verdict.kind !== 'event') throw new Error(verdict.reason);
       return buildEventItem(verdict.normalised, verdict.classification, {
         messageId: 'm-1',

@@ -1,9 +1,9 @@
-import { DEFAULT_DETECTION_CONFIG } from '../../lambda/core/detection-config';
+import { DEFAULT_DETECTION_SETTINGS } from '../../contract/config';
 import { classifyMessage } from '../../lambda/core/message';
 import { DOCUMENTED_PAIRS, voisoEvent } from '../support/factories';
 
 const classifyJson = (value: unknown) =>
-  classifyMessage(JSON.stringify(value), DEFAULT_DETECTION_CONFIG);
+  classifyMessage(JSON.stringify(value), DEFAULT_DETECTION_SETTINGS);
 
 describe('classifyMessage', () => {
   it.each(DOCUMENTED_PAIRS)('accepts the documented %s event as recognised', (pair) => {
@@ -167,7 +167,7 @@ describe('classifyMessage', () => {
     ],
   ])('quarantines %s with a readable reason', (_name, body, reason) => {
     // Act
-    const verdict = classifyMessage(body, DEFAULT_DETECTION_CONFIG);
+    const verdict = classifyMessage(body, DEFAULT_DETECTION_SETTINGS);
     // Assert
     expect(verdict.kind).toBe('malformed');
     expect(verdict.kind === 'malformed' && verdict.reason).toMatch(reason);

@@ -1,16 +1,16 @@
 import {
   ConfigurationError,
-  DEFAULT_DETECTION_CONFIG,
-  type DetectionConfig,
-  parseDetectionConfig,
-} from '../../lambda/core/detection-config';
+  DEFAULT_DETECTION_SETTINGS,
+  type DetectionSettings,
+  parseDetectionSettings,
+} from '../../contract/config';
 import { classifyMessage } from '../../lambda/core/message';
 import { DEFAULT_RULES } from '../../lambda/core/severity';
 import { voisoEvent } from '../support/factories';
 
 function classification(
   event: ReturnType<typeof voisoEvent>,
-  config: DetectionConfig = DEFAULT_DETECTION_CONFIG,
+  config: DetectionSettings = DEFAULT_DETECTION_SETTINGS,
 ) {
   const verdict = classifyMessage(JSON.stringify(event), config);
   if (verdict.kind !== 'event') throw new Error(`fixture is malformed: ${verdict.reason}`);
@@ -123,7 +123,7 @@ describe('default severity table', () => {
 describe('detection configuration', () => {
   it('overrides a pair outright', () => {
     // Prepare
-    const config = parseDetectionConfig({
+    const config = parseDetectionSettings({
       severityOverrides: { 'app_login/successful_login': 'high', 'app_login/ip_changed': 'low' },
     });
     // Act
@@ -144,7 +144,7 @@ describe('detection configuration', () => {
   });
 
   it('overrides an unrecognised pair too', () => {
-    const config = parseDetectionConfig({ severityOverrides: { 'app_login/sso': 'critical' } });
+    const config = parseDetectionSettings({ severityOverrides: { 'app_login/sso': 'critical' } });
     expect(classification(voisoEvent('app_login/sso'), config).severity).toBe('critical');
   });
 
@@ -153,7 +153,7 @@ describe('detection configuration', () => {
     ['medium', true],
     ['critical', false],
   ])('threshold %s decides alerting of a high event (%s)', (threshold, alert) => {
-    const config = parseDetectionConfig({ alertThreshold: threshold });
+    const config = parseDetectionSettings({ alertThreshold: threshold });
     expect(classification(voisoEvent('app_login/deleted_user'), config).alert).toBe(alert);
   });
 
@@ -198,7 +198,7 @@ describe('detection configuration', () => {
     ],
   ])('suppression by %s', (_name, suppression, event, suppressed) => {
     // Prepare
-    const config = parseDetectionConfig({
+    const config = parseDetectionSettings({
       suppressions: [{ id: 's1', reason: 'test', ...suppression }],
     });
     // Act
@@ -227,7 +227,7 @@ describe('detection configuration', () => {
     ],
     [{ unknownKey: 1 }, /unknownKey|Unrecognized/],
   ])('rejects %j naming the key', (input, message) => {
-    expect(() => parseDetectionConfig(input)).toThrow(ConfigurationError);
-    expect(() => parseDetectionConfig(input)).toThrow(message);
+    expect(() => parseDetectionSettings(input)).toThrow(ConfigurationError);
+    expect(() => parseDetectionSettings(input)).toThrow(message);
   });
 });

@@ -1,16 +1,17 @@
 // The context configuration: defaults filled in, every mistake reported with its key.
-import { InvalidConfigurationError, parseConfig } from '../../lib/config';
-import { PIPELINE_DEFAULTS } from '../../lib/pipeline-defaults';
+
+import { ConfigurationError, parseConfig } from '../../contract/config';
+import { PIPELINE_DEFAULTS } from '../../contract/pipeline-defaults';
 import { fullContext } from './support';
 
 const problemsOf = (raw: unknown): readonly string[] => {
   try {
     parseConfig(raw);
   } catch (error) {
-    if (error instanceof InvalidConfigurationError) return error.problems;
+    if (error instanceof ConfigurationError) return error.problems;
     throw error;
   }
-  throw new Error('expected InvalidConfigurationError');
+  throw new Error('expected ConfigurationError');
 };
 
 describe('parseConfig', () => {
@@ -58,7 +59,7 @@ describe('parseConfig', () => {
     expect(problems).toEqual(
       expect.arrayContaining([
         expect.stringMatching(/^alertThreshold: /),
-        expect.stringMatching(/^severityOverrides: keys must be "type\/event"/),
+        expect.stringMatching(/^severityOverrides\.successful_login: keys must be "type\/event"/),
         expect.stringMatching(/^email\.alerts\.0: /),
         expect.stringMatching(/^voisoSourceIpRanges\.0: must be a CIDR/),
         expect.stringMatching(/^batchSize: /),
@@ -78,7 +79,7 @@ describe('parseConfig', () => {
           { id: 'a', user: 'y' },
         ],
       }),
-    ).toEqual([expect.stringMatching(/^suppressions: .*unique/)]);
+    ).toEqual(['suppressions.1.id: duplicate suppression id "a"']);
   });
 
   it('rejects a batch above 10 without a batching window, as Lambda does', () => {

@@ -2,10 +2,10 @@
 // (one synth, reused): Voiso's narrow access, TLS, encryption, the event source, the table
 // layout the ingest handler writes, alarms, outputs, and no hard-coded names.
 import { Match, type Template } from 'aws-cdk-lib/assertions';
-import { INDEXES, TABLE_KEYS, TTL_ATTRIBUTE } from '../../lambda/adapters/table-schema';
-import { parseDetectionConfig } from '../../lambda/core/detection-config';
-import { METRICS } from '../../lambda/ingest/create-handler';
-import { PIPELINE_DEFAULTS } from '../../lib/pipeline-defaults';
+import { parseDetectionSettings } from '../../contract/config';
+import { METRICS } from '../../contract/metrics';
+import { PIPELINE_DEFAULTS } from '../../contract/pipeline-defaults';
+import { INDEXES, TABLE_KEYS, TTL_ATTRIBUTE } from '../../contract/table';
 import { buildStack, fullContext, logicalIdOf, PHYSICAL_NAME_PROPERTIES } from './support';
 
 const STACK = 'VoisoSecTest';
@@ -177,7 +177,7 @@ describe('ingest function', () => {
   it('passes a DETECTION_CONFIG the ingest function accepts, with the configured rules', () => {
     const json = JSON.parse(ingestEnv().DETECTION_CONFIG as string);
 
-    const parsed = parseDetectionConfig(json);
+    const parsed = parseDetectionSettings(json);
 
     expect(parsed.alertThreshold).toBe('medium');
     expect(json.severityOverrides).toEqual({ 'app_login/successful_login': 'low' });

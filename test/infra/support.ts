@@ -1,7 +1,7 @@
 // Builds the stack the way bin/app.ts does, from a raw context value, for Template assertions.
 import { App } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
-import { parseConfig } from '../../lib/config';
+import { parseConfig } from '../../contract/config';
 import { VoisoSecStack } from '../../lib/voiso-sec-stack';
 
 /** A configuration that turns every option on, so every resource exists to be asserted. */

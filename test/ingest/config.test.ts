@@ -1,4 +1,5 @@
-import { ConfigurationError, loadIngestConfig } from '../../lambda/ingest/config';
+import { ConfigurationError } from '../../contract/config';
+import { loadIngestConfig } from '../../lambda/ingest/config';
 
 const env = (overrides: Record<string, string | undefined> = {}): NodeJS.ProcessEnv => ({
   EVENTS_TABLE_NAME: 'events',
@@ -38,8 +39,8 @@ describe('loadIngestConfig', () => {
   });
 
   it.each<[Record<string, string | undefined>, RegExp]>([
-    [{ EVENTS_TABLE_NAME: undefined }, /EVENTS_TABLE_NAME is required/],
-    [{ CRITICAL_TOPIC_ARN: ' ' }, /CRITICAL_TOPIC_ARN is required/],
+    [{ EVENTS_TABLE_NAME: undefined }, /EVENTS_TABLE_NAME: required/],
+    [{ CRITICAL_TOPIC_ARN: ' ' }, /CRITICAL_TOPIC_ARN: required/],
     [{ RETENTION_DAYS: '-1' }, /RETENTION_DAYS: expected an integer >= 0/],
     [{ RETENTION_DAYS: '1.5' }, /RETENTION_DAYS/],
     [{ DETECTION_CONFIG: '{oops' }, /DETECTION_CONFIG: not valid JSON/],

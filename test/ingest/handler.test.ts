@@ -5,7 +5,7 @@ import {
 } from '@aws-sdk/client-dynamodb';
 import { PublishBatchCommand, type PublishBatchCommandInput } from '@aws-sdk/client-sns';
 import { mockClient } from 'aws-sdk-client-mock';
-import { INDEXES } from '../../lambda/adapters/table-schema';
+import { INDEXES } from '../../contract/table';
 import { type RunningDynalite, startDynalite } from '../support/dynalite';
 import { DOCUMENTED_PAIRS, sqsEvent, sqsRecord, voisoEvent } from '../support/factories';
 import { acceptEveryEntry, createHarness, TOPICS } from '../support/ingest-harness';

@@ -2,8 +2,9 @@
 // addresses (SPEC: nothing secret or personal in logs beyond what an operator needs).
 import type { StoredItem } from '../../lambda/core/items';
 import { DEFAULT_INGEST_CONFIG } from '../../lambda/ingest/config';
-import { createHandler, type IngestLogger } from '../../lambda/ingest/create-handler';
-import type { EventStore } from '../../lambda/ingest/ports';
+import { createHandler } from '../../lambda/ingest/create-handler';
+import type { EventStore } from '../../lambda/ports/event-store';
+import type { Logger } from '../../lambda/ports/telemetry';
 import { sqsEvent, sqsRecord, voisoEvent } from '../support/factories';
 
 /** A store that always works and remembers nothing: logging is what is under test. */
@@ -12,7 +13,7 @@ const workingStore: EventStore = {
   write: async (_items: readonly StoredItem[]) => ({ unwritten: [], retries: 0 }),
 };
 
-function recordingLogger(): { logger: IngestLogger; lines: () => string } {
+function recordingLogger(): { logger: Logger; lines: () => string } {
   const calls: unknown[][] = [];
   const record = (...args: unknown[]) => {
     calls.push(args);

@@ -5,14 +5,11 @@ import { mockClient } from 'aws-sdk-client-mock';
 import { DynamoDbEventStore } from '../../lambda/adapters/dynamodb-event-store';
 import { fromAttributes } from '../../lambda/adapters/item-codec';
 import { SnsAlertPublisher } from '../../lambda/adapters/sns-alert-publisher';
+import type { Alert } from '../../lambda/core/alert-format';
+import type { EventItem } from '../../lambda/core/items';
 import { DEFAULT_INGEST_CONFIG, type IngestConfig } from '../../lambda/ingest/config';
 import { createHandler, type IngestHandler } from '../../lambda/ingest/create-handler';
-import type {
-  Alert,
-  DuplicateReport,
-  EventItem,
-  QuarantineReport,
-} from '../../lambda/ingest/ports';
+import type { DuplicateReport, QuarantineReport } from '../../lambda/ports/observer';
 import { createEventsTable, type RunningDynalite } from './dynalite';
 
 export const TOPICS = {

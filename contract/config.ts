@@ -1,0 +1,250 @@
+// The deployment's one typed configuration, the CDK context key `voiso-sec`: read in bin/,
+// checked here, passed down as props. Its detection part (threshold, overrides, suppressions)
+// reaches the ingest function as DETECTION_CONFIG and is checked at cold start by the same
+// schema, so a setting synth accepts is a setting the function accepts.
+import { z } from 'zod';
+import { ALERT_ATTRIBUTE_NAMES, ALERT_TOPICS } from './alerts';
+import { isCidr, parseCidr } from './ip';
+import { type EventPair, PAIR_PATTERN } from './pairs';
+import { PIPELINE_DEFAULTS, visibilityTimeoutFor } from './pipeline-defaults';
+import { SEVERITIES, type Severity } from './severity';
+
+/** The CDK context key that holds the configuration object. */
+export const CONFIG_CONTEXT_KEY = 'voiso-sec';
+
+/** A configuration that cannot be used; `problems` name the offending keys. */
+export class ConfigurationError extends Error {
+  override name = 'ConfigurationError';
+  constructor(
+    readonly what: string,
+    readonly problems: readonly string[],
+  ) {
+    super(`Invalid ${what}:\n${problems.map((p) => `  - ${p}`).join('\n')}`);
+  }
+}
+
+/** Log retention values CloudWatch Logs accepts. */
+const LOG_RETENTION_DAYS = [
+  1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288,
+  3653,
+] as const;
+
+/** What SNS takes as an e-mail endpoint, roughly: something@domain.tld, no spaces. */
+export const EMAIL_ADDRESS = /^[^@\s]+@[^@\s]+\.[^@\s]+$/;
+
+/** Names and reasons: what fits an index key and a log line. */
+export const MAX_NAME_LENGTH = 256;
+export const MAX_REASON_LENGTH = 1024;
+
+/**
+ * Lambda allows 4 KB for all environment variables together; the ARNs, table name and the other
+ * settings take well under 1 KB, so DETECTION_CONFIG gets the rest. Beyond it the deploy fails.
+ */
+export const MAX_DETECTION_CONFIG_BYTES = 3_000;
+
+const severity = z.enum(SEVERITIES);
+const name = z.string().min(1).max(MAX_NAME_LENGTH);
+const pair = z
+  .string()
+  .regex(PAIR_PATTERN, 'must be "type/event", e.g. "app_login/successful_login"')
+  .transform((value) => value as EventPair);
+
+const suppression = z
+  .strictObject({
+    id: name,
+    reason: z.string().max(MAX_REASON_LENGTH).optional(),
+    callcenter: name.optional(),
+    /** Matches `params.user`, the user an event is about (case-insensitive). */
+    user: name.optional(),
+    /** Matches `params.who`, the user who acted (case-insensitive). */
+    actor: name.optional(),
+    /** An address or CIDR range; see lambda/core/severity.ts for what it must contain. */
+    ipRange: z
+      .string()
+      .refine((value) => parseCidr(value) !== undefined, {
+        message: 'must be an IP address or a CIDR range such as 203.0.113.0/24',
+      })
+      .optional(),
+    pair: pair.optional(),
+  })
+  .refine(
+    (s) => [s.callcenter, s.user, s.actor, s.ipRange, s.pair].some((field) => field !== undefined),
+    {
+      message:
+        'needs at least one of callcenter, user, actor, ipRange, pair (else it silences everything)',
+    },
+  );
+
+/** The fields of DETECTION_CONFIG, shared by both schemas below. */
+const detectionFields = {
+  alertThreshold: severity.default(PIPELINE_DEFAULTS.alertThreshold),
+  severityOverrides: z
+    .record(z.string(), severity)
+    .superRefine((overrides, ctx) => {
+      for (const key of Object.keys(overrides)) {
+        if (!PAIR_PATTERN.test(key)) {
+          ctx.addIssue({
+            code: 'custom',
+            path: [key],
+            message: 'keys must be "type/event" pairs, e.g. "app_login/successful_login"',
+          });
+        }
+      }
+    })
+    .transform((overrides) => overrides as Record<EventPair, Severity>)
+    .default({}),
+  suppressions: z
+    .array(suppression)
+    .default([])
+    .superRefine((list, ctx) => {
+      const seen = new Set<string>();
+      list.forEach((s, index) => {
+        if (seen.has(s.id)) {
+          ctx.addIssue({
+            code: 'custom',
+            path: [index, 'id'],
+            message: `duplicate suppression id "${s.id}"`,
+          });
+        }
+        seen.add(s.id);
+      });
+    }),
+};
+
+const detectionSettingsSchema = z.strictObject(detectionFields);
+
+const attributeFilter = z.partialRecord(
+  z.enum(ALERT_ATTRIBUTE_NAMES),
+  z.array(z.string().min(1)).min(1),
+);
+
+const emailSubscription = z.union([
+  z.string().regex(EMAIL_ADDRESS, 'must be an e-mail address'),
+  z.strictObject({
+    address: z.string().regex(EMAIL_ADDRESS, 'must be an e-mail address'),
+    /** SNS filter policy over the alert attributes, e.g. `{ "callcenter": ["acme"] }`. */
+    filter: attributeFilter.optional(),
+  }),
+]);
+
+const int = (min: number, max: number) => z.number().int().min(min).max(max);
+
+const configSchema = z.strictObject({
+  ...detectionFields,
+  retentionDays: int(0, 36_500).default(PIPELINE_DEFAULTS.retentionDays),
+  logRetentionDays: z
+    .number()
+    .refine((days) => (LOG_RETENTION_DAYS as readonly number[]).includes(days), {
+      message: `must be one of ${LOG_RETENTION_DAYS.join(', ')}`,
+    })
+    .default(90),
+  logLevel: z.enum(['DEBUG', 'INFO', 'WARN', 'ERROR']).default('INFO'),
+  batchSize: int(1, 10_000).default(PIPELINE_DEFAULTS.batchSize),
+  maxBatchingWindowSeconds: int(0, 300).default(PIPELINE_DEFAULTS.maxBatchingWindowSeconds),
+  maxConcurrency: int(2, 1000).default(PIPELINE_DEFAULTS.maxConcurrency),
+  maxReceiveCount: int(1, 1000).default(PIPELINE_DEFAULTS.maxReceiveCount),
+  functionTimeoutSeconds: int(5, 900).default(PIPELINE_DEFAULTS.functionTimeoutSeconds),
+  functionMemoryMb: int(128, 10_240).default(256),
+  customerManagedKey: z.boolean().default(false),
+  email: z
+    .strictObject({
+      alerts: z.array(emailSubscription).default([]),
+      critical: z.array(emailSubscription).default([]),
+      ops: z.array(emailSubscription).default([]),
+    })
+    .default({ alerts: [], critical: [], ops: [] }),
+  slack: z
+    .strictObject({
+      webhookSecret: z.string().min(1),
+      topics: z.array(z.enum(ALERT_TOPICS)).min(1).default(['alerts']),
+    })
+    .optional(),
+  chatbot: z
+    .strictObject({
+      slackWorkspaceId: z
+        .string()
+        .regex(/^[A-Z0-9]+$/, 'must be a Slack workspace id like T0123ABCD'),
+      slackChannelId: z.string().regex(/^[A-Z0-9]+$/, 'must be a Slack channel id like C0123ABCD'),
+      // Chatbot renders AWS service notifications (alarms), not our alert JSON.
+      topics: z
+        .array(
+          z.literal('ops', {
+            error:
+              'Chatbot can only carry the ops topic (it cannot render alert messages); send alerts to Slack with the Slack notifier ("slack": { "webhookSecret": ... })',
+          }),
+        )
+        .min(1)
+        .default(['ops']),
+    })
+    .optional(),
+  voisoKeySerial: int(1, 1_000_000).default(1),
+  voisoSourceIpRanges: z
+    .array(z.string().refine(isCidr, { message: 'must be a CIDR range such as 203.0.113.0/24' }))
+    .default([]),
+  silenceHours: int(1, 24).default(6),
+  maxMessageAgeMinutes: int(1, 1440).default(15),
+});
+
+export type VoisoSecConfig = z.output<typeof configSchema>;
+export type EmailSubscription = VoisoSecConfig['email']['alerts'][number];
+export type Suppression = VoisoSecConfig['suppressions'][number];
+/** The detection part of the configuration, as DETECTION_CONFIG carries it. */
+export type DetectionSettings = z.output<typeof detectionSettingsSchema>;
+
+export const DEFAULT_DETECTION_SETTINGS: DetectionSettings = detectionSettingsSchema.parse({});
+
+export const detectionSettings = (config: VoisoSecConfig): DetectionSettings => ({
+  alertThreshold: config.alertThreshold,
+  severityOverrides: config.severityOverrides,
+  suppressions: config.suppressions,
+});
+
+const problemsOf = (error: z.ZodError): string[] =>
+  error.issues.map((issue) => {
+    const where = issue.path.length > 0 ? issue.path.map(String).join('.') : '(top level)';
+    return `${where}: ${issue.message}`;
+  });
+
+/** A context value may be an object, or a JSON string when passed with `-c`. */
+function fromJsonText(what: string, raw: unknown): unknown {
+  if (typeof raw !== 'string') return raw ?? {};
+  try {
+    return JSON.parse(raw);
+  } catch {
+    throw new ConfigurationError(what, ['(top level): the value is a string but not valid JSON']);
+  }
+}
+
+const CONTEXT = `"${CONFIG_CONTEXT_KEY}" configuration`;
+
+/** Validates the raw context value and fills in defaults; every problem is named at once. */
+export function parseConfig(raw: unknown): VoisoSecConfig {
+  const result = configSchema.safeParse(fromJsonText(CONTEXT, raw));
+  if (!result.success) throw new ConfigurationError(CONTEXT, problemsOf(result.error));
+  const config = result.data;
+  const problems: string[] = [];
+  if (config.batchSize > 10 && config.maxBatchingWindowSeconds < 1) {
+    problems.push('maxBatchingWindowSeconds: must be at least 1 when batchSize is above 10');
+  }
+  if (
+    visibilityTimeoutFor(config.functionTimeoutSeconds, config.maxBatchingWindowSeconds) > 43_200
+  ) {
+    problems.push('functionTimeoutSeconds: 6x the timeout must fit the 12-hour visibility timeout');
+  }
+  const detectionBytes = Buffer.byteLength(JSON.stringify(detectionSettings(config)));
+  if (detectionBytes > MAX_DETECTION_CONFIG_BYTES) {
+    problems.push(
+      `suppressions: the detection settings take ${detectionBytes} bytes as DETECTION_CONFIG; Lambda's 4 KB environment leaves room for ${MAX_DETECTION_CONFIG_BYTES}: shorten reasons or merge suppressions`,
+    );
+  }
+  if (problems.length > 0) throw new ConfigurationError(CONTEXT, problems);
+  return config;
+}
+
+/** Validates detection settings (DETECTION_CONFIG, or a --detection-config file). */
+export function parseDetectionSettings(raw: unknown): DetectionSettings {
+  const what = 'detection configuration';
+  const result = detectionSettingsSchema.safeParse(fromJsonText(what, raw));
+  if (!result.success) throw new ConfigurationError(what, problemsOf(result.error));
+  return result.data;
+}

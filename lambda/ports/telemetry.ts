@@ -1,0 +1,14 @@
+// The subsets of Powertools' Logger and Metrics the handlers use, so a silent stub fits in tests.
+import type { MetricName } from '../../contract/metrics';
+
+export interface Logger {
+  debug(message: string, ...extra: unknown[]): void;
+  info(message: string, ...extra: unknown[]): void;
+  warn(message: string, ...extra: unknown[]): void;
+  error(message: string, ...extra: unknown[]): void;
+}
+
+export interface Metrics {
+  addMetric(name: MetricName, unit: 'Count', value: number): void;
+  publishStoredMetrics(): void;
+}

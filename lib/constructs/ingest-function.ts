@@ -1,0 +1,109 @@
+// The ingest function wired to what it works on: fed by the events queue (partial batch
+// responses), writing the events table, publishing to the alert topics. Each permission is
+// granted next to the environment variable that names its resource.
+import * as path from 'node:path';
+import { type Duration, Validations } from 'aws-cdk-lib';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import type * as kms from 'aws-cdk-lib/aws-kms';
+import { SqsEventSource } from 'aws-cdk-lib/aws-lambda-event-sources';
+import type * as logs from 'aws-cdk-lib/aws-logs';
+import type * as sns from 'aws-cdk-lib/aws-sns';
+import type * as sqs from 'aws-cdk-lib/aws-sqs';
+import type { Construct } from 'constructs';
+import type { DetectionSettings } from '../../contract/config';
+import { INGEST_ENV, POWERTOOLS_ENV } from '../../contract/environment';
+import { METRICS_NAMESPACE } from '../../contract/metrics';
+import { PipelineFunction } from './pipeline-function';
+
+export interface IngestFunctionProps {
+  /** The queue Voiso sends to; its messages are the function's input. */
+  readonly queue: sqs.IQueue;
+  /** Where events and quarantined messages are stored. */
+  readonly table: { readonly tableName: string; readonly tableArn: string };
+  readonly alertsTopic: sns.ITopic;
+  readonly criticalTopic: sns.ITopic;
+  /** The customer-managed key of the table, when there is one. @default - none */
+  readonly dataKey?: kms.IKey;
+  /** Value of the metrics' `service` dimension and the logs' service name. */
+  readonly serviceName: string;
+  readonly detection: DetectionSettings;
+  /** Days before an event expires from the table; 0 keeps it forever. */
+  readonly retentionDays: number;
+  readonly timeout: Duration;
+  readonly memorySize: number;
+  readonly logRetention: logs.RetentionDays;
+  readonly logLevel: string;
+  readonly batchSize: number;
+  readonly maxBatchingWindow: Duration;
+  readonly maxConcurrency: number;
+}
+
+export class IngestFunction extends PipelineFunction {
+  constructor(scope: Construct, id: string, props: IngestFunctionProps) {
+    super(scope, id, {
+      entry: path.join(__dirname, '..', '..', 'lambda', 'ingest', 'handler.ts'),
+      description: 'Stores Voiso security events and publishes alerts',
+      timeout: props.timeout,
+      memorySize: props.memorySize,
+      logRetention: props.logRetention,
+      environment: {
+        [INGEST_ENV.retentionDays]: String(props.retentionDays),
+        [INGEST_ENV.detectionConfig]: JSON.stringify(props.detection),
+        [POWERTOOLS_ENV.serviceName]: props.serviceName,
+        [POWERTOOLS_ENV.metricsNamespace]: METRICS_NAMESPACE,
+        [POWERTOOLS_ENV.logLevel]: props.logLevel,
+      },
+    });
+    const ingest = this.function;
+
+    ingest.addEnvironment(INGEST_ENV.eventsTableName, props.table.tableName);
+    // Exactly what the event store calls (lookup, then write), on the table only: the function
+    // never queries an index, and grantReadWriteData would add index/* and a dozen actions.
+    ingest.addToRolePolicy(
+      new iam.PolicyStatement({
+        actions: ['dynamodb:BatchGetItem', 'dynamodb:BatchWriteItem'],
+        resources: [props.table.tableArn],
+      }),
+    );
+    // What DynamoDB needs from the caller for a table under a customer-managed key.
+    props.dataKey?.grant(
+      ingest,
+      'kms:Decrypt',
+      'kms:Encrypt',
+      'kms:GenerateDataKey',
+      'kms:DescribeKey',
+    );
+
+    ingest.addEnvironment(INGEST_ENV.alertsTopicArn, props.alertsTopic.topicArn);
+    props.alertsTopic.grantPublish(ingest);
+    ingest.addEnvironment(INGEST_ENV.criticalTopicArn, props.criticalTopic.topicArn);
+    props.criticalTopic.grantPublish(ingest);
+    Validations.of(this.role).acknowledge({
+      id: 'AwsSolutions-IAM5[Action::kms:GenerateDataKey*]',
+      reason:
+        "Added by topic.grantPublish and limited to the one key that encrypts this stack's topics; SNS needs GenerateDataKey (with or without plaintext) to encrypt each published message.",
+    });
+
+    ingest.addEventSource(
+      new SqsEventSource(props.queue, {
+        batchSize: props.batchSize,
+        maxBatchingWindow: props.maxBatchingWindow,
+        maxConcurrency: props.maxConcurrency,
+        // A bad or failing record fails alone; the rest of its batch is deleted.
+        reportBatchItemFailures: true,
+      }),
+    );
+    Validations.of(ingest).acknowledge(
+      {
+        id: 'Serverless-LambdaDLQ',
+        reason:
+          'The ingest function is invoked synchronously by its SQS event source, never asynchronously; failed records stay in the events queue and its redrive policy moves them to the alarmed dead-letter queue.',
+      },
+      {
+        id: 'Serverless-LambdaEventSourceMappingDestination',
+        reason:
+          "On-failure destinations of event source mappings do not apply to SQS sources; the queue's redrive policy (maxReceiveCount) sends failing messages to the alarmed dead-letter queue.",
+      },
+    );
+  }
+}
