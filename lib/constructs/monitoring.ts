@@ -31,6 +31,15 @@ export interface MonitoringProps {
   readonly undeliveredAlerts: sqs.IQueue;
 }
 
+/** The metrics both the alarms and the dashboard read. */
+interface PipelineMetrics {
+  readonly ingest: (name: MetricName) => cloudwatch.Metric;
+  readonly deadLettered: cloudwatch.IMetric;
+  readonly oldestMessageAge: cloudwatch.IMetric;
+}
+
+const FIVE_MINUTES = Duration.minutes(5);
+
 export class Monitoring extends Construct {
   public readonly dashboard: cloudwatch.Dashboard;
   public readonly alarms: cloudwatch.Alarm[] = [];
@@ -45,172 +54,189 @@ export class Monitoring extends Construct {
     if (maxMessageAge.toSeconds() < 60) {
       throw new Error('Monitoring: maxMessageAge must be at least one minute');
     }
-    const fiveMinutes = Duration.minutes(5);
-    const ingestMetric = (metricName: MetricName) =>
-      new cloudwatch.Metric({
-        namespace: METRICS_NAMESPACE,
-        metricName,
-        dimensionsMap: { [METRICS_SERVICE_DIMENSION]: props.serviceName },
-        statistic: cloudwatch.Stats.SUM,
-        period: fiveMinutes,
-      });
-    const action = new actions.SnsAction(props.opsTopic);
-    const alarm = (alarmId: string, options: cloudwatch.AlarmProps) => {
-      const created = new cloudwatch.Alarm(this, alarmId, options);
-      created.addAlarmAction(action);
-      created.addOkAction(action);
-      this.alarms.push(created);
-      return created;
-    };
-    const deadLettered = props.deadLetterQueue.metricApproximateNumberOfMessagesVisible({
-      period: fiveMinutes,
-      statistic: cloudwatch.Stats.MAXIMUM,
-    });
-    alarm('DeadLetterQueueNotEmpty', {
-      alarmDescription:
-        'Messages failed ingest maxReceiveCount times and are in the dead-letter queue. Read the ingest logs for the cause, fix it, then run `voiso-sec redrive`.',
-      metric: deadLettered,
-      threshold: 0,
-      comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_THRESHOLD,
-      evaluationPeriods: 1,
-      treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
-    });
-    alarm('IngestErrors', {
-      alarmDescription:
-        'The ingest function failed whole invocations (a crash, a timeout or a configuration error at cold start). Its log group says why; messages are retried and then dead-lettered.',
-      metric: props.ingestFunction.metricErrors({
-        period: fiveMinutes,
-        statistic: cloudwatch.Stats.SUM,
-      }),
-      threshold: 0,
-      comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_THRESHOLD,
-      evaluationPeriods: 1,
-      treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
-    });
-    alarm('IngestThrottles', {
-      alarmDescription:
-        'Lambda throttled the ingest function (account concurrency exhausted). Events wait in the queue; raise the account limit or free concurrency.',
-      metric: props.ingestFunction.metricThrottles({
-        period: fiveMinutes,
-        statistic: cloudwatch.Stats.SUM,
-      }),
-      threshold: 0,
-      comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_THRESHOLD,
-      evaluationPeriods: 1,
-      treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
-    });
-    const oldestMessageAge = props.queue.metricApproximateAgeOfOldestMessage({
-      period: Duration.minutes(1),
-      statistic: cloudwatch.Stats.MAXIMUM,
-    });
-    alarm('Backlog', {
-      alarmDescription: `The oldest event in the queue has waited more than ${maxMessageAge.toMinutes()} minutes: alerts are late. Check the ingest errors, throttles and DynamoDB/SNS health.`,
-      metric: oldestMessageAge,
-      threshold: maxMessageAge.toSeconds(),
-      comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_THRESHOLD,
-      evaluationPeriods: 3,
-      treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
-    });
-    alarm('QuarantinedMessages', {
-      alarmDescription:
-        "Messages that are not valid Voiso events were quarantined (kept, not processed). Read their raw bodies and reasons with the voiso-sec CLI (quarantine query); a change in Voiso's format shows here first.",
-      metric: ingestMetric(METRICS.quarantinedMessages),
-      threshold: 0,
-      comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_THRESHOLD,
-      evaluationPeriods: 1,
-      treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
-    });
-    alarm('VoisoSilent', {
-      alarmDescription: `No message reached the events queue for ${silenceHours} hours. Voiso's integration may have lost its connection or its key: check the integration page in Voiso, then \`voiso-sec connection-info\`.`,
-      // SQS stops publishing metrics for an idle queue, so missing data is silence too.
-      metric: props.queue.metricNumberOfMessagesSent({
-        period: Duration.hours(silenceHours),
-        statistic: cloudwatch.Stats.SUM,
-      }),
-      threshold: 1,
-      comparisonOperator: cloudwatch.ComparisonOperator.LESS_THAN_THRESHOLD,
-      evaluationPeriods: 1,
-      treatMissingData: cloudwatch.TreatMissingData.BREACHING,
-    });
-    alarm('AlertsUndelivered', {
-      alarmDescription:
-        'An alert could not be delivered to a subscriber (a Slack post failing after retries, or an SNS delivery failing for good) and is in the undelivered-alerts queue. Check the Slack webhook secret and the notifier logs; the message body says which alert.',
-      metric: props.undeliveredAlerts.metricApproximateNumberOfMessagesVisible({
-        period: fiveMinutes,
+    const metrics: PipelineMetrics = {
+      ingest: (metricName) =>
+        new cloudwatch.Metric({
+          namespace: METRICS_NAMESPACE,
+          metricName,
+          dimensionsMap: { [METRICS_SERVICE_DIMENSION]: props.serviceName },
+          statistic: cloudwatch.Stats.SUM,
+          period: FIVE_MINUTES,
+        }),
+      deadLettered: props.deadLetterQueue.metricApproximateNumberOfMessagesVisible({
+        period: FIVE_MINUTES,
         statistic: cloudwatch.Stats.MAXIMUM,
       }),
-      threshold: 0,
-      comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_THRESHOLD,
-      evaluationPeriods: 1,
-      treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
-    });
-
-    this.dashboard = new cloudwatch.Dashboard(this, 'Dashboard', {
-      defaultInterval: Duration.days(1),
-    });
-    this.dashboard.addWidgets(
-      new cloudwatch.AlarmStatusWidget({ title: 'Alarms', alarms: this.alarms, width: 24 }),
-    );
-    this.dashboard.addWidgets(
-      new cloudwatch.GraphWidget({
-        title: 'Events in',
-        left: [
-          props.queue.metricNumberOfMessagesSent({ period: fiveMinutes }),
-          ingestMetric(METRICS.eventsStored),
-          ingestMetric(METRICS.duplicateEvents),
-          ingestMetric(METRICS.unrecognisedEvents),
-        ],
-        width: 8,
+      oldestMessageAge: props.queue.metricApproximateAgeOfOldestMessage({
+        period: Duration.minutes(1),
+        statistic: cloudwatch.Stats.MAXIMUM,
       }),
-      new cloudwatch.GraphWidget({
-        title: 'Alerts out',
-        left: [ingestMetric(METRICS.alertsPublished), ingestMetric(METRICS.alertPublishFailures)],
-        width: 8,
-      }),
-      new cloudwatch.GraphWidget({
-        title: 'Trouble',
-        left: [
-          ingestMetric(METRICS.quarantinedMessages),
-          ingestMetric(METRICS.failedRecords),
-          ingestMetric(METRICS.storeRetries),
-          // Alerts sent but not marked `sent`: a retry of their batch may publish them again.
-          ingestMetric(METRICS.alertStateMarkFailures),
-          deadLettered,
-        ],
-        width: 8,
-      }),
-    );
-    this.dashboard.addWidgets(
-      new cloudwatch.GraphWidget({
-        title: 'Ingest function',
-        left: [
-          props.ingestFunction.metricInvocations({ period: fiveMinutes }),
-          props.ingestFunction.metricErrors({ period: fiveMinutes }),
-          props.ingestFunction.metricThrottles({ period: fiveMinutes }),
-        ],
-        right: [props.ingestFunction.metricDuration({ period: fiveMinutes, statistic: 'p99' })],
-        width: 8,
-      }),
-      new cloudwatch.GraphWidget({
-        title: 'Queue backlog',
-        left: [oldestMessageAge],
-        right: [props.queue.metricApproximateNumberOfMessagesVisible({ period: fiveMinutes })],
-        width: 8,
-      }),
-      new cloudwatch.GraphWidget({
-        title: 'Events table',
-        left: [
-          props.table.metricConsumedWriteCapacityUnits({ period: fiveMinutes }),
-          props.table.metricThrottledRequestsForOperations({ period: fiveMinutes }),
-        ],
-        width: 8,
-      }),
-    );
+    };
+    this.addAlarms(props, metrics, silenceHours, maxMessageAge);
+    this.dashboard = this.createDashboard(props, metrics);
   }
 
   /** The console address of the dashboard. */
   get dashboardUrl(): string {
     const region = Stack.of(this).region;
     return `https://${region}.console.aws.amazon.com/cloudwatch/home?region=${region}#dashboards:name=${this.dashboard.dashboardName}`;
+  }
+
+  /** An alarm that tells the ops topic when it fires and when it recovers. */
+  private alarm(alarmId: string, options: cloudwatch.AlarmProps, opsTopic: sns.ITopic): void {
+    const action = new actions.SnsAction(opsTopic);
+    const created = new cloudwatch.Alarm(this, alarmId, options);
+    created.addAlarmAction(action);
+    created.addOkAction(action);
+    this.alarms.push(created);
+  }
+
+  private addAlarms(
+    props: MonitoringProps,
+    metrics: PipelineMetrics,
+    silenceHours: number,
+    maxMessageAge: Duration,
+  ): void {
+    /** Fires on any non-zero value in one period; no data means nothing happened. */
+    const anyOf = (alarmId: string, alarmDescription: string, metric: cloudwatch.IMetric) =>
+      this.alarm(
+        alarmId,
+        {
+          alarmDescription,
+          metric,
+          threshold: 0,
+          comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_THRESHOLD,
+          evaluationPeriods: 1,
+          treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
+        },
+        props.opsTopic,
+      );
+    const sum = { period: FIVE_MINUTES, statistic: cloudwatch.Stats.SUM };
+
+    anyOf(
+      'DeadLetterQueueNotEmpty',
+      'Messages failed ingest maxReceiveCount times and are in the dead-letter queue. Read the ingest logs for the cause, fix it, then run `voiso-sec redrive`.',
+      metrics.deadLettered,
+    );
+    anyOf(
+      'IngestErrors',
+      'The ingest function failed whole invocations (a crash, a timeout or a configuration error at cold start). Its log group says why; messages are retried and then dead-lettered.',
+      props.ingestFunction.metricErrors(sum),
+    );
+    anyOf(
+      'IngestThrottles',
+      'Lambda throttled the ingest function (account concurrency exhausted). Events wait in the queue; raise the account limit or free concurrency.',
+      props.ingestFunction.metricThrottles(sum),
+    );
+    this.alarm(
+      'Backlog',
+      {
+        alarmDescription: `The oldest event in the queue has waited more than ${maxMessageAge.toMinutes()} minutes: alerts are late. Check the ingest errors, throttles and DynamoDB/SNS health.`,
+        metric: metrics.oldestMessageAge,
+        threshold: maxMessageAge.toSeconds(),
+        comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_THRESHOLD,
+        evaluationPeriods: 3,
+        treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
+      },
+      props.opsTopic,
+    );
+    anyOf(
+      'QuarantinedMessages',
+      "Messages that are not valid Voiso events were quarantined (kept, not processed). Read their raw bodies and reasons with the voiso-sec CLI (quarantine query); a change in Voiso's format shows here first.",
+      metrics.ingest(METRICS.quarantinedMessages),
+    );
+    this.alarm(
+      'VoisoSilent',
+      {
+        alarmDescription: `No message reached the events queue for ${silenceHours} hours. Voiso's integration may have lost its connection or its key: check the integration page in Voiso, then \`voiso-sec connection-info\`.`,
+        // SQS stops publishing metrics for an idle queue, so missing data is silence too.
+        metric: props.queue.metricNumberOfMessagesSent({
+          period: Duration.hours(silenceHours),
+          statistic: cloudwatch.Stats.SUM,
+        }),
+        threshold: 1,
+        comparisonOperator: cloudwatch.ComparisonOperator.LESS_THAN_THRESHOLD,
+        evaluationPeriods: 1,
+        treatMissingData: cloudwatch.TreatMissingData.BREACHING,
+      },
+      props.opsTopic,
+    );
+    anyOf(
+      'AlertsUndelivered',
+      'An alert could not be delivered to a subscriber (a Slack post failing after retries, or an SNS delivery failing for good) and is in the undelivered-alerts queue. Check the Slack webhook secret and the notifier logs; the message body says which alert.',
+      props.undeliveredAlerts.metricApproximateNumberOfMessagesVisible({
+        period: FIVE_MINUTES,
+        statistic: cloudwatch.Stats.MAXIMUM,
+      }),
+    );
+  }
+
+  private createDashboard(props: MonitoringProps, metrics: PipelineMetrics): cloudwatch.Dashboard {
+    const fiveMinutes = { period: FIVE_MINUTES };
+    const dashboard = new cloudwatch.Dashboard(this, 'Dashboard', {
+      defaultInterval: Duration.days(1),
+    });
+    dashboard.addWidgets(
+      new cloudwatch.AlarmStatusWidget({ title: 'Alarms', alarms: this.alarms, width: 24 }),
+    );
+    dashboard.addWidgets(
+      new cloudwatch.GraphWidget({
+        title: 'Events in',
+        left: [
+          props.queue.metricNumberOfMessagesSent(fiveMinutes),
+          metrics.ingest(METRICS.eventsStored),
+          metrics.ingest(METRICS.duplicateEvents),
+          metrics.ingest(METRICS.unrecognisedEvents),
+        ],
+        width: 8,
+      }),
+      new cloudwatch.GraphWidget({
+        title: 'Alerts out',
+        left: [
+          metrics.ingest(METRICS.alertsPublished),
+          metrics.ingest(METRICS.alertPublishFailures),
+        ],
+        width: 8,
+      }),
+      new cloudwatch.GraphWidget({
+        title: 'Trouble',
+        left: [
+          metrics.ingest(METRICS.quarantinedMessages),
+          metrics.ingest(METRICS.failedRecords),
+          metrics.ingest(METRICS.storeRetries),
+          // Alerts sent but not marked `sent`: a retry of their batch may publish them again.
+          metrics.ingest(METRICS.alertStateMarkFailures),
+          metrics.deadLettered,
+        ],
+        width: 8,
+      }),
+    );
+    dashboard.addWidgets(
+      new cloudwatch.GraphWidget({
+        title: 'Ingest function',
+        left: [
+          props.ingestFunction.metricInvocations(fiveMinutes),
+          props.ingestFunction.metricErrors(fiveMinutes),
+          props.ingestFunction.metricThrottles(fiveMinutes),
+        ],
+        right: [props.ingestFunction.metricDuration({ ...fiveMinutes, statistic: 'p99' })],
+        width: 8,
+      }),
+      new cloudwatch.GraphWidget({
+        title: 'Queue backlog',
+        left: [metrics.oldestMessageAge],
+        right: [props.queue.metricApproximateNumberOfMessagesVisible(fiveMinutes)],
+        width: 8,
+      }),
+      new cloudwatch.GraphWidget({
+        title: 'Events table',
+        left: [
+          props.table.metricConsumedWriteCapacityUnits(fiveMinutes),
+          props.table.metricThrottledRequestsForOperations(fiveMinutes),
+        ],
+        width: 8,
+      }),
+    );
+    return dashboard;
   }
 }

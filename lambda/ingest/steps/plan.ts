@@ -1,0 +1,80 @@
+// Step 1, pure: classify every record. Events are keyed by content (call center, normalised
+// time, content hash), so identical events in one batch collapse into one group; a malformed
+// message becomes a quarantine item keyed by its message id; a classification bug fails only
+// its own record.
+import type { SQSRecord } from 'aws-lambda';
+import type { DetectionSettings } from '../../../contract/config';
+import { buildEventItem, buildQuarantineItem, keyString } from '../../core/items';
+import { classifyMessage } from '../../core/message';
+import { type EventGroup, errorText, type QuarantineGroup, type RecordFailure } from '../batch';
+
+export interface PlanContext {
+  readonly receivedAt: Date;
+  readonly retentionDays: number;
+  readonly detection: DetectionSettings;
+}
+
+export interface BatchPlan {
+  /** One group per distinct event, in the order of its first record. */
+  readonly events: readonly EventGroup[];
+  /** One group per quarantine item (same message id twice in a batch is one item). */
+  readonly quarantines: readonly QuarantineGroup[];
+  readonly failures: readonly RecordFailure[];
+}
+
+function sentAt(record: SQSRecord, fallback: Date): Date {
+  const millis = Number(record.attributes?.SentTimestamp);
+  return Number.isFinite(millis) && millis > 0 ? new Date(millis) : fallback;
+}
+
+/** Adds a record to its group, creating the group on its first record. */
+function collect<G extends { records: SQSRecord[] }>(
+  groups: Map<string, G>,
+  key: string,
+  create: () => G,
+  record: SQSRecord,
+): void {
+  const group = groups.get(key) ?? create();
+  group.records.push(record);
+  groups.set(key, group);
+}
+
+type Collecting<G> = G & { records: SQSRecord[] };
+
+export function planBatch(records: readonly SQSRecord[], context: PlanContext): BatchPlan {
+  const { receivedAt, retentionDays, detection } = context;
+  const events = new Map<string, Collecting<EventGroup>>();
+  const quarantines = new Map<string, Collecting<QuarantineGroup>>();
+  const failures: RecordFailure[] = [];
+  for (const record of records) {
+    const itemContext = { messageId: record.messageId, receivedAt, retentionDays };
+    const body = typeof record.body === 'string' ? record.body : String(record.body);
+    try {
+      const verdict = classifyMessage(body, detection);
+      if (verdict.kind === 'malformed') {
+        const item = buildQuarantineItem(body, verdict.reason, {
+          ...itemContext,
+          sentAt: sentAt(record, receivedAt),
+        });
+        const key = keyString(item);
+        collect(
+          quarantines,
+          key,
+          () => ({ key, item, problem: verdict.problem, records: [] }),
+          record,
+        );
+      } else {
+        const item = buildEventItem(verdict.normalised, verdict.classification, itemContext);
+        const key = keyString(item);
+        collect(events, key, () => ({ key, item, records: [] }), record);
+      }
+    } catch (error) {
+      // A bug in classification must not poison the batch: fail this record, keep going.
+      failures.push({
+        messageId: record.messageId,
+        reason: `classification error: ${errorText(error)}`,
+      });
+    }
+  }
+  return { events: [...events.values()], quarantines: [...quarantines.values()], failures };
+}
