@@ -9,7 +9,7 @@ import { parseFaultSpec } from '../local/faults';
 import { loadLocalConfiguration } from '../local/ingest-config';
 import { startPipeline } from '../local/pipeline';
 import { clearLocalState, writeLocalState } from '../local/state';
-import { parseSeconds } from './simulate';
+import { parsePort, parseSeconds } from '../options';
 
 export interface LocalOptions {
   readonly dataDir?: string;
@@ -20,14 +20,6 @@ export interface LocalOptions {
   readonly injectFaults?: string;
   readonly detectionConfig?: string;
   readonly config?: string;
-}
-
-function port(name: string, value: string | undefined): number {
-  if (value === undefined) return 0;
-  if (!/^\d{1,5}$/.test(value) || Number(value) > 65_535) {
-    throw new UsageError(`${name}: expected a port number from 0 to 65535, got "${value}"`);
-  }
-  return Number(value);
 }
 
 export function alertLine(alert: Alert): string {
@@ -57,8 +49,8 @@ export async function runLocal(
       : parseSeconds('--visibility-timeout', options.visibilityTimeout, 1, 43_200);
   const fault = options.injectFaults ? parseFaultSpec(options.injectFaults) : undefined;
   const pipeline = await startPipeline({
-    sqsPort: port('--sqs-port', options.sqsPort),
-    dynamodbPort: port('--dynamodb-port', options.dynamodbPort),
+    sqsPort: parsePort('--sqs-port', options.sqsPort),
+    dynamodbPort: parsePort('--dynamodb-port', options.dynamodbPort),
     ...(options.dataDir !== undefined && { dataDir: options.dataDir }),
     visibilityTimeoutSeconds: visibility,
     maxReceiveCount: configuration.eventSource.maxReceiveCount,

@@ -8,6 +8,7 @@ import { queueDepth, readWholeQueue, readWholeTable } from '../local/emulators';
 import { parseFaultSpec } from '../local/faults';
 import { loadLocalConfiguration } from '../local/ingest-config';
 import { type LocalPipeline, startPipeline } from '../local/pipeline';
+import { parseSeconds } from '../options';
 import { numberedBodies, sendBodies } from '../send-messages';
 import { printable, progress, renderTable, sleep } from '../terminal';
 
@@ -79,15 +80,6 @@ function readInput(input: string): string {
     if (code === 'EISDIR') throw new UsageError(`--input: ${input} is a directory`);
     throw new UsageError(`--input: cannot read ${input} (${code ?? String(error)})`);
   }
-}
-
-export function parseSeconds(name: string, value: string, min: number, max: number): number {
-  if (!/^\d+$/.test(value) || Number(value) < min || Number(value) > max) {
-    throw new UsageError(
-      `${name}: expected whole seconds between ${min} and ${max}, got "${value}"`,
-    );
-  }
-  return Number(value);
 }
 
 /** Waits until the events queue is empty, nothing is in flight and the poller is idle. */

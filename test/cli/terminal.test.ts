@@ -1,8 +1,9 @@
 // Table cells come from event data anyone with Voiso access can shape: they must not be able to
-// move the cursor, recolour, clear or reorder what the terminal shows.
+// move the cursor, recolour, clear or reorder what the terminal shows, nor run as spreadsheet
+// formulas from a CSV export.
 import fc from 'fast-check';
 import { formatSimulation, type SimulationResult } from '../../cli/commands/simulate';
-import { renderTable } from '../../cli/terminal';
+import { renderCsv, renderTable } from '../../cli/terminal';
 
 const cellOf = (value: string) => renderTable(['h'], [[value]]).split('\n')[2] ?? '';
 
@@ -49,6 +50,14 @@ describe('renderTable', () => {
           .every((line) => !TERMINAL_CONTROLS.test(line)),
       ),
       { numRuns: 500, seed: 7 },
+    );
+  });
+});
+
+describe('renderCsv', () => {
+  it('writes CSV that spreadsheets will not run as formulas', () => {
+    expect(renderCsv(['a', 'b'], [['=HYPERLINK("x")', 'plain, comma']])).toBe(
+      'a,b\r\n"\'=HYPERLINK(""x"")","plain, comma"',
     );
   });
 });

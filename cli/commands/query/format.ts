@@ -1,0 +1,77 @@
+// What `query` prints: a table for people, CSV for spreadsheets, JSON for scripts.
+import { INDEXES, TABLE_KEYS } from '../../../contract/table';
+import type { EventItem, QuarantineItem } from '../../../lambda/core/items';
+import { UsageError } from '../../errors';
+import { renderCsv, renderTable } from '../../terminal';
+import type { QueryResult, TableItem } from './read';
+
+export interface FormatOptions {
+  readonly output?: string;
+  readonly quarantined?: boolean;
+}
+
+export type OutputFormat = 'table' | 'json' | 'csv';
+
+export function parseOutput(
+  value: string | undefined,
+  isTty = Boolean(process.stdout.isTTY),
+): OutputFormat {
+  if (value === undefined) return isTty ? 'table' : 'json';
+  if (value === 'table' || value === 'json' || value === 'csv') return value;
+  throw new UsageError(`--output: expected table, json or csv, got "${value}"`);
+}
+
+const EVENT_COLUMNS = [
+  'time',
+  'callcenter',
+  'severity',
+  'type',
+  'event',
+  'user',
+  'who',
+  'params',
+  'rules',
+];
+const QUARANTINE_COLUMNS = ['time', 'messageId', 'reason', 'body'];
+
+function eventRow(item: EventItem): string[] {
+  const { user, who, ...rest } = item.params;
+  return [
+    item.timestamp,
+    item.callcenter,
+    item.severity,
+    item.type,
+    item.event,
+    user === undefined ? '' : String(user),
+    who === undefined ? '' : String(who),
+    Object.keys(rest).length === 0 ? '' : JSON.stringify(rest),
+    item.suppressedBy ? `suppressed:${item.suppressedBy}` : item.rules.join(' '),
+  ];
+}
+
+function quarantineRow(item: QuarantineItem): string[] {
+  return [item.sk.slice(0, 30), item.messageId, item.reason, item.body];
+}
+
+/** Key attributes are layout, not audit data. */
+const KEY_ATTRIBUTES: ReadonlySet<string> = new Set([
+  TABLE_KEYS.partition,
+  TABLE_KEYS.sort,
+  ...Object.values(INDEXES).map((index) => index.partitionKey),
+]);
+
+const publicView = (item: TableItem): Record<string, unknown> =>
+  Object.fromEntries(Object.entries(item).filter(([name]) => !KEY_ATTRIBUTES.has(name)));
+
+export function formatQuery(result: QueryResult, options: FormatOptions): string {
+  const format = parseOutput(options.output);
+  if (format === 'json') return JSON.stringify(result.items.map(publicView), null, 2);
+  const headers = options.quarantined ? QUARANTINE_COLUMNS : EVENT_COLUMNS;
+  const rows = result.items.map((item) =>
+    options.quarantined
+      ? quarantineRow(item as unknown as QuarantineItem)
+      : eventRow(item as unknown as EventItem),
+  );
+  if (format === 'csv') return renderCsv(headers, rows);
+  return result.items.length === 0 ? 'No matching items.' : renderTable(headers, rows);
+}
