@@ -6,10 +6,10 @@
 import './support/quiet-sdk';
 import fc from 'fast-check';
 import { DynamoDbEventStore } from '../lambda/adapters/dynamodb-event-store';
-import { createEventsTable, startDynalite } from '../test/support/dynalite';
+import { createEventsTable, startDynalite } from '../lambda/testing/dynalite';
+import { CapturingAlertPublisher, InMemoryEventStore } from '../lambda/testing/memory-ports';
 import { type BodyKind, hostileBody } from './fuzz/bodies';
 import { checkBatch } from './fuzz/check-batch';
-import { CapturingAlertPublisher, InMemoryEventStore } from './support/memory-ports';
 
 function flag(name: string, fallback: number): number {
   const argv = process.argv.slice(2);

@@ -4,10 +4,11 @@
 import { INDEXES } from '../../contract/table';
 import { DEFAULT_INGEST_CONFIG } from '../../lambda/ingest/config';
 import { createHandler } from '../../lambda/ingest/create-handler';
+import { sqsBatches } from '../../lambda/testing/factories';
+import { CapturingAlertPublisher, InMemoryEventStore } from '../../lambda/testing/memory-ports';
+import { silentLogger } from '../../lambda/testing/telemetry';
 import { InMemoryDynamoDb, InMemorySns, RequestCounter } from '../support/aws-clients';
 import { baselineHandler, dynamoDbClient, snsClient, voisoSecHandler } from '../support/handlers';
-import { CapturingAlertPublisher, InMemoryEventStore, silentLogger } from '../support/memory-ports';
-import { sqsBatches } from '../support/sqs-records';
 
 const BATCH_SIZE = 100;
 

@@ -9,8 +9,8 @@ import { SnsAlertPublisher } from '../../lambda/adapters/sns-alert-publisher';
 import { DEFAULT_INGEST_CONFIG } from '../../lambda/ingest/config';
 import { createHandler, type IngestHandler } from '../../lambda/ingest/create-handler';
 import type { IngestObserver } from '../../lambda/ports/observer';
+import { silentLogger } from '../../lambda/testing/telemetry';
 import { type BaselineHandler, createBaselineHandler } from '../baseline/handler';
-import { silentLogger } from './memory-ports';
 
 export const TOPICS = {
   alerts: 'arn:aws:sns:us-east-1:123456789012:voiso-sec-alerts',

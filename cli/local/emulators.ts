@@ -5,9 +5,8 @@ import type { Server } from 'node:http';
 import { type AddressInfo, createServer } from 'node:net';
 import {
   type AttributeValue,
-  CreateTableCommand,
   DescribeTableCommand,
-  DynamoDBClient,
+  type DynamoDBClient,
   ScanCommand,
 } from '@aws-sdk/client-dynamodb';
 import {
@@ -18,8 +17,12 @@ import {
 } from '@aws-sdk/client-sqs';
 import { PIPELINE_DEFAULTS } from '../../contract/pipeline-defaults';
 import { fromAttributes } from '../../lambda/adapters/item-codec';
-import { eventsTableDefinition } from '../../lambda/adapters/table-schema';
 import type { StoredItem } from '../../lambda/core/items';
+import {
+  createEventsTable,
+  type RunningDynalite,
+  startDynalite,
+} from '../../lambda/testing/dynalite';
 import { UsageError } from '../errors';
 
 // Neither emulator checks signatures; fixed values make the printed instructions copyable.
@@ -74,13 +77,6 @@ export const eventSourceQueue = ({
   region,
 }: EventSourceQueue): EventSourceQueue => ({ sqs, queueUrl, queueArn, region });
 
-interface DynaliteServer {
-  keepAliveTimeout: number;
-  listen(port: number, host: string, callback: (error?: Error) => void): void;
-  close(callback: (error?: Error) => void): void;
-  address(): AddressInfo | string | null;
-}
-
 const portOf = (address: AddressInfo | string | null): number => {
   if (address === null || typeof address === 'string') throw new Error('emulator has no port');
   return address.port;
@@ -88,9 +84,6 @@ const portOf = (address: AddressInfo | string | null): number => {
 
 export const sqsClientFor = (endpoint: string, region = LOCAL_REGION) =>
   new SQSClient({ region, endpoint, credentials: LOCAL_CREDENTIALS });
-
-export const dynamoDbClientFor = (endpoint: string, region = LOCAL_REGION) =>
-  new DynamoDBClient({ region, endpoint, credentials: LOCAL_CREDENTIALS });
 
 /** Fails with a one-line UsageError when a chosen port is taken (0 always works). */
 async function ensurePortFree(port: number, option: string): Promise<void> {
@@ -119,15 +112,14 @@ async function startSqs(port: number): Promise<Server> {
   return server;
 }
 
-async function startDynalite(port: number, dataDir: string | undefined): Promise<DynaliteServer> {
-  const dynalite = require('dynalite') as (options: Record<string, unknown>) => DynaliteServer;
-  const server = dynalite({ createTableMs: 0, ...(dataDir !== undefined && { path: dataDir }) });
-  server.keepAliveTimeout = KEEP_ALIVE_MS;
+async function startDynamoDb(port: number, dataDir: string | undefined): Promise<RunningDynalite> {
   await ensurePortFree(port, '--dynamodb-port');
-  await new Promise<void>((resolve, reject) =>
-    server.listen(port, '127.0.0.1', (error) => (error ? reject(error) : resolve())),
-  );
-  return server;
+  return startDynalite({
+    port,
+    dataDir,
+    keepAliveTimeoutMs: KEEP_ALIVE_MS,
+    credentials: LOCAL_CREDENTIALS,
+  });
 }
 
 async function ensureTable(client: DynamoDBClient, tableName: string): Promise<void> {
@@ -135,31 +127,30 @@ async function ensureTable(client: DynamoDBClient, tableName: string): Promise<v
     await client.send(new DescribeTableCommand({ TableName: tableName }));
   } catch (error) {
     if (!(error instanceof Error) || error.name !== 'ResourceNotFoundException') throw error;
-    await client.send(new CreateTableCommand(eventsTableDefinition(tableName)));
+    await createEventsTable(client, tableName);
   }
 }
 
 export async function startEmulators(options: EmulatorOptions = {}): Promise<Emulators> {
   const sqsServer = await startSqs(options.sqsPort ?? 0);
-  let dynaliteServer: DynaliteServer;
+  let dynalite: RunningDynalite;
   try {
-    dynaliteServer = await startDynalite(options.dynamodbPort ?? 0, options.dataDir);
+    dynalite = await startDynamoDb(options.dynamodbPort ?? 0, options.dataDir);
   } catch (error) {
     sqsServer.close();
     throw error;
   }
   const sqsEndpoint = `http://127.0.0.1:${portOf(sqsServer.address())}`;
-  const dynamodbEndpoint = `http://127.0.0.1:${portOf(dynaliteServer.address())}`;
+  const dynamodbEndpoint = dynalite.endpoint;
   const sqs = sqsClientFor(sqsEndpoint);
-  const dynamodb = dynamoDbClientFor(dynamodbEndpoint);
+  const dynamodb = dynalite.client;
 
   const stop = async () => {
     sqs.destroy();
-    dynamodb.destroy();
     sqsServer.closeAllConnections();
     await Promise.all([
       new Promise<void>((resolve) => sqsServer.close(() => resolve())),
-      new Promise<void>((resolve) => dynaliteServer.close(() => resolve())),
+      dynalite.stop(),
     ]);
   };
 

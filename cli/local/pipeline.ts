@@ -8,7 +8,8 @@ import { createHandler } from '../../lambda/ingest/create-handler';
 import type { EventStore } from '../../lambda/ports/event-store';
 import type { IngestObserver } from '../../lambda/ports/observer';
 import type { Logger } from '../../lambda/ports/telemetry';
-import { CapturingAlertPublisher } from './capturing-alerts';
+import { CapturingAlertPublisher } from '../../lambda/testing/memory-ports';
+import { silentLogger } from '../../lambda/testing/telemetry';
 import {
   type EmulatorOptions,
   type Emulators,
@@ -85,13 +86,6 @@ export class MessageLedger implements IngestObserver {
     return n;
   }
 }
-
-const silentLogger: Logger = {
-  debug: () => {},
-  info: () => {},
-  warn: () => {},
-  error: () => {},
-};
 
 export async function startPipeline(options: PipelineOptions = {}): Promise<LocalPipeline> {
   const emulators = await startEmulators(options);

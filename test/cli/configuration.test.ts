@@ -6,8 +6,8 @@ import { join } from 'node:path';
 import type { SimulationResult } from '../../cli/commands/simulate';
 import { UsageError } from '../../cli/errors';
 import { loadLocalConfiguration } from '../../cli/local/ingest-config';
-import { lines, voisoEvent } from './factories';
-import { runCli, startLocal } from './run-cli';
+import { voisoEventBody } from '../../lambda/testing/factories';
+import { lines, runCli, startLocal } from './run-cli';
 
 /** A directory holding a cdk.json with the given "voiso-sec" context. */
 function projectWith(context: Record<string, unknown> | undefined): string {
@@ -117,7 +117,7 @@ describe('simulate with a cdk.json', () => {
 
     const run = await runCli(['simulate', '--input', '-', '--json'], {
       cwd,
-      input: lines(voisoEvent()),
+      input: lines(voisoEventBody('app_login/successful_login')),
     });
 
     expect(run.code).toBe(0);
@@ -128,7 +128,9 @@ describe('simulate with a cdk.json', () => {
 
   it('dead-letters after the configured number of receives', async () => {
     const cwd = projectWith({ maxReceiveCount: 1 });
-    const failing = voisoEvent({ params: { user: 'unlucky@example.com' } });
+    const failing = voisoEventBody('app_login/successful_login', {
+      params: { user: 'unlucky@example.com' },
+    });
 
     const run = await runCli(
       ['simulate', '--input', '-', '--json', '--visibility-timeout', '1'].concat(
@@ -149,7 +151,7 @@ describe('simulate with a cdk.json', () => {
 
     const run = await runCli(['simulate', '--input', '-', '--json', '--detection-config', file], {
       cwd,
-      input: lines(voisoEvent()),
+      input: lines(voisoEventBody('app_login/successful_login')),
     });
 
     expect(parse(run.stdout).stored[0]?.severity).toBe('info');
@@ -158,7 +160,10 @@ describe('simulate with a cdk.json', () => {
   it('exits 2 on an invalid cdk.json configuration', async () => {
     const cwd = projectWith({ batchSize: 'lots' });
 
-    const run = await runCli(['simulate', '--input', '-'], { cwd, input: lines(voisoEvent()) });
+    const run = await runCli(['simulate', '--input', '-'], {
+      cwd,
+      input: lines(voisoEventBody('app_login/successful_login')),
+    });
 
     expect(run.code).toBe(2);
     expect(run.stderr).toContain('batchSize');

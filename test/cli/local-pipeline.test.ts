@@ -3,40 +3,34 @@
 // then redriven into the table.
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { lines, voisoEvent } from './factories';
-import { type RunningLocal, runCli, startLocal } from './run-cli';
+import { voisoEventBody } from '../../lambda/testing/factories';
+import { lines, type RunningLocal, runCli, startLocal } from './run-cli';
 
 type Row = Record<string, unknown> & { params: Record<string, unknown> };
 
 const EVENTS = [
-  voisoEvent({ timestamp: '2025-03-14T08:00:00Z' }),
-  voisoEvent({
+  voisoEventBody('app_login/successful_login', { timestamp: '2025-03-14T08:00:00Z' }),
+  voisoEventBody('app_login/incorrect_password', {
     timestamp: '2025-03-14T08:01:00Z',
-    event: 'incorrect_password',
     params: { user: 'maria.lopez@example.com', access_group: 'admin', count: '4' },
   }),
-  voisoEvent({
+  voisoEventBody('user/user_added', {
     timestamp: '2025-03-14T08:02:00Z',
-    type: 'user',
-    event: 'user_added',
     params: {
       who: 'maria.lopez@example.com',
       user: 'new.agent@example.com',
       access_group: 'agent',
     },
   }),
-  voisoEvent({
+  voisoEventBody('allowed_ip/ip_removed', {
     timestamp: '2025-03-14T08:03:00Z',
     callcenter: 'globex',
-    type: 'allowed_ip',
-    event: 'ip_removed',
     params: { who: 'ops@example.org', access_group: 'supervisor', ip: '192.0.2.0/24' },
   }),
   'not json',
 ];
-const FLAKY = voisoEvent({
+const FLAKY = voisoEventBody('app_login/deleted_user', {
   timestamp: '2025-03-14T08:04:00Z',
-  event: 'deleted_user',
   params: { user: 'flaky@example.com', access_group: 'agent' },
 });
 const RANGE = ['--from', '2025-03-14T00:00:00Z', '--to', '2025-03-15T00:00:00Z'];
@@ -180,8 +174,7 @@ describe('local --slack-webhook', () => {
     const { port } = receiver.address() as AddressInfo;
     const local = await startLocal(['--slack-webhook', `http://127.0.0.1:${port}/hook`]);
     try {
-      const hostile = voisoEvent({
-        event: 'deleted_user',
+      const hostile = voisoEventBody('app_login/deleted_user', {
         params: { user: '<!channel> <@U123>@example.com', access_group: 'agent' },
       });
 

@@ -4,6 +4,9 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
+/** Standard input for the CLI: one body per line, each ended by a newline. */
+export const lines = (...bodies: string[]): string => `${bodies.join('\n')}\n`;
+
 export const REPO_ROOT = join(__dirname, '..', '..');
 const ENTRY = join(REPO_ROOT, 'cli', 'voiso-sec.js');
 

@@ -1,14 +1,20 @@
 // How a file of messages becomes message bodies: one per non-empty line, each sent verbatim.
 import { numberedBodies } from '../../cli/send-messages';
-import { lines, voisoEvent } from './factories';
+import { voisoEventBody } from '../../lambda/testing/factories';
+import { lines } from './run-cli';
 
 describe('numberedBodies', () => {
   it('keeps a whitespace-only line as a body of its own', () => {
-    const text = lines(voisoEvent(), ' ', '\t', voisoEvent());
+    const text = lines(voisoEventBody(), ' ', '\t', voisoEventBody());
 
     const bodies = numberedBodies(text);
 
-    expect(bodies.map((entry) => entry.body)).toEqual([voisoEvent(), ' ', '\t', voisoEvent()]);
+    expect(bodies.map((entry) => entry.body)).toEqual([
+      voisoEventBody(),
+      ' ',
+      '\t',
+      voisoEventBody(),
+    ]);
   });
 
   it('skips only truly empty lines and numbers the rest by their line in the input', () => {
@@ -23,11 +29,11 @@ describe('numberedBodies', () => {
   });
 
   it('keeps surrounding whitespace of a body as it was', () => {
-    const text = lines(`  ${voisoEvent()}\t`);
+    const text = lines(`  ${voisoEventBody()}\t`);
 
     const bodies = numberedBodies(text);
 
-    expect(bodies.map((entry) => entry.body)).toEqual([`  ${voisoEvent()}\t`]);
+    expect(bodies.map((entry) => entry.body)).toEqual([`  ${voisoEventBody()}\t`]);
   });
 
   it('removes the line terminator of a CRLF file but not the content', () => {

@@ -4,8 +4,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import fc from 'fast-check';
 import type { SimulationResult } from '../../cli/commands/simulate';
-import { lines, voisoEvent } from './factories';
-import { runCli } from './run-cli';
+import { voisoEventBody } from '../../lambda/testing/factories';
+import { lines, runCli } from './run-cli';
 
 const EXAMPLES = 'examples/voiso-events.jsonl';
 
@@ -101,7 +101,12 @@ describe('simulate --json on the examples', () => {
 
 describe('simulate on other input', () => {
   it('reads standard input and prints a summary for a person', async () => {
-    const input = lines(voisoEvent(), voisoEvent(), '', 'not json');
+    const input = lines(
+      voisoEventBody('app_login/successful_login'),
+      voisoEventBody('app_login/successful_login'),
+      '',
+      'not json',
+    );
 
     const run = await runCli(['simulate', '--input', '-'], { input });
 
@@ -115,7 +120,13 @@ describe('simulate on other input', () => {
       fc.oneof(
         fc.string({ unit: 'binary', maxLength: 200 }),
         fc.json(),
-        fc.constantFrom('{}', '[]', 'null', '{"timestamp":1}', voisoEvent({ callcenter: 'a#b' })),
+        fc.constantFrom(
+          '{}',
+          '[]',
+          'null',
+          '{"timestamp":1}',
+          voisoEventBody('app_login/successful_login', { callcenter: 'a#b' }),
+        ),
       ),
       { numRuns: 60, seed: 42 },
     );
@@ -136,7 +147,7 @@ describe('simulate on other input', () => {
   });
 
   it('sends a whitespace-only line verbatim and quarantines it', async () => {
-    const input = lines(voisoEvent(), ' \t ', '');
+    const input = lines(voisoEventBody('app_login/successful_login'), ' \t ', '');
 
     const run = await runCli(['simulate', '--input', '-', '--json'], { input });
 
@@ -146,8 +157,10 @@ describe('simulate on other input', () => {
   });
 
   it('sends a message that keeps failing to the dead-letter queue', async () => {
-    const failing = voisoEvent({ params: { user: 'unlucky@example.com', access_group: 'agent' } });
-    const input = lines(voisoEvent(), failing);
+    const failing = voisoEventBody('app_login/successful_login', {
+      params: { user: 'unlucky@example.com', access_group: 'agent' },
+    });
+    const input = lines(voisoEventBody('app_login/successful_login'), failing);
 
     const run = await runCli(
       ['simulate', '--input', '-', '--json', '--visibility-timeout', '1'].concat(
@@ -171,9 +184,7 @@ describe('simulate --detection-config', () => {
     const file = join(mkdtempSync(join(tmpdir(), 'voiso-sec-config-')), 'detection.json');
     writeFileSync(file, config);
     const input = lines(
-      voisoEvent({
-        type: 'user',
-        event: 'privileges_updated',
+      voisoEventBody('user/privileges_updated', {
         params: { who: 'bot@example.com', user: 'x@example.com', from: 'agent', to: 'admin' },
       }),
     );

@@ -7,7 +7,7 @@ import {
 } from '../../lambda/core/alert-format';
 import { buildEventItem } from '../../lambda/core/items';
 import { classifyMessage } from '../../lambda/core/message';
-import { voisoEvent } from '../support/factories';
+import { voisoEvent } from '../../lambda/testing/factories';
 
 function item(event: ReturnType<typeof voisoEvent>) {
   const verdict = classifyMessage(JSON.stringify(event), DEFAULT_DETECTION_SETTINGS);

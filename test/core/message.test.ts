@@ -1,6 +1,6 @@
 import { DEFAULT_DETECTION_SETTINGS } from '../../contract/config';
 import { classifyMessage } from '../../lambda/core/message';
-import { DOCUMENTED_PAIRS, voisoEvent } from '../support/factories';
+import { DOCUMENTED_PAIRS, voisoEvent } from '../../lambda/testing/factories';
 
 const classifyJson = (value: unknown) =>
   classifyMessage(JSON.stringify(value), DEFAULT_DETECTION_SETTINGS);

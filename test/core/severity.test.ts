@@ -6,7 +6,7 @@ import {
 } from '../../contract/config';
 import { classifyMessage } from '../../lambda/core/message';
 import { DEFAULT_RULES } from '../../lambda/core/severity';
-import { voisoEvent } from '../support/factories';
+import { voisoEvent } from '../../lambda/testing/factories';
 
 function classification(
   event: ReturnType<typeof voisoEvent>,

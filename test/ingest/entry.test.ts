@@ -3,8 +3,12 @@
 // stubbed), and logs that carry the invocation's request id.
 import type { Context } from 'aws-lambda';
 import { mockClient } from 'aws-sdk-client-mock';
-import { createEventsTable, type RunningDynalite, startDynalite } from '../support/dynalite';
-import { sqsEvent, sqsRecord, voisoEvent } from '../support/factories';
+import {
+  createEventsTable,
+  type RunningDynalite,
+  startDynalite,
+} from '../../lambda/testing/dynalite';
+import { sqsEvent, sqsRecord, voisoEvent } from '../../lambda/testing/factories';
 import { acceptEveryEntry } from '../support/ingest-harness';
 
 let db: RunningDynalite;

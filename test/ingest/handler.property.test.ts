@@ -3,8 +3,8 @@ import { PublishBatchCommand, type PublishBatchCommandInput } from '@aws-sdk/cli
 import { marshall } from '@aws-sdk/util-dynamodb';
 import fc from 'fast-check';
 import { fromAttributes } from '../../lambda/adapters/item-codec';
-import { type RunningDynalite, startDynalite } from '../support/dynalite';
-import { DOCUMENTED_PAIRS, sqsEvent, sqsRecord, voisoEvent } from '../support/factories';
+import { type RunningDynalite, startDynalite } from '../../lambda/testing/dynalite';
+import { DOCUMENTED_PAIRS, sqsEvent, sqsRecord, voisoEvent } from '../../lambda/testing/factories';
 import { acceptEveryEntry, createHarness } from '../support/ingest-harness';
 
 let db: RunningDynalite;

@@ -6,8 +6,8 @@ import {
 import { PublishBatchCommand, type PublishBatchCommandInput } from '@aws-sdk/client-sns';
 import { mockClient } from 'aws-sdk-client-mock';
 import { INDEXES } from '../../contract/table';
-import { type RunningDynalite, startDynalite } from '../support/dynalite';
-import { DOCUMENTED_PAIRS, sqsEvent, sqsRecord, voisoEvent } from '../support/factories';
+import { type RunningDynalite, startDynalite } from '../../lambda/testing/dynalite';
+import { DOCUMENTED_PAIRS, sqsEvent, sqsRecord, voisoEvent } from '../../lambda/testing/factories';
 import { acceptEveryEntry, createHarness, TOPICS } from '../support/ingest-harness';
 
 let db: RunningDynalite;

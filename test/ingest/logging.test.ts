@@ -1,17 +1,10 @@
 // What the handler logs: counts, message ids and problems, never message content or e-mail
 // addresses (SPEC: nothing secret or personal in logs beyond what an operator needs).
-import type { StoredItem } from '../../lambda/core/items';
 import { DEFAULT_INGEST_CONFIG } from '../../lambda/ingest/config';
 import { createHandler } from '../../lambda/ingest/create-handler';
-import type { EventStore } from '../../lambda/ports/event-store';
 import type { Logger } from '../../lambda/ports/telemetry';
-import { sqsEvent, sqsRecord, voisoEvent } from '../support/factories';
-
-/** A store that always works and remembers nothing: logging is what is under test. */
-const workingStore: EventStore = {
-  lookup: async () => ({ existing: [], unknown: [] }),
-  write: async (_items: readonly StoredItem[]) => ({ unwritten: [], retries: 0 }),
-};
+import { sqsEvent, sqsRecord, voisoEvent } from '../../lambda/testing/factories';
+import { CapturingAlertPublisher, InMemoryEventStore } from '../../lambda/testing/memory-ports';
 
 function recordingLogger(): { logger: Logger; lines: () => string } {
   const calls: unknown[][] = [];
@@ -29,8 +22,9 @@ describe('ingest logs', () => {
     // Prepare
     const { logger, lines } = recordingLogger();
     const handler = createHandler({
-      store: workingStore,
-      alerts: { publish: async () => ({ failed: [] }) },
+      // Ports that always work: logging is what is under test.
+      store: new InMemoryEventStore(),
+      alerts: new CapturingAlertPublisher(),
       config: DEFAULT_INGEST_CONFIG,
       logger,
     });

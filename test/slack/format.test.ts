@@ -1,7 +1,7 @@
 // The Slack formatter: readable Block Kit, and no way for event data to mention, link or format.
 import fc from 'fast-check';
 import { formatSlackMessage, literal } from '../../lambda/slack/format';
-import { alertDocument } from './factories';
+import { alertDocument } from '../../lambda/testing/factories';
 
 /** Every piece of text Slack will parse as mrkdwn (top-level text, sections, fields, context). */
 function mrkdwnTexts(message: ReturnType<typeof formatSlackMessage>): string[] {

@@ -10,7 +10,8 @@ import {
   WebhookSecretError,
 } from '../../lambda/slack/notifier';
 import { postToSlack, SlackDeliveryError } from '../../lambda/slack/post';
-import { alertDocument, fakeFetch, snsEvent } from './factories';
+import { alertDocument, snsEvent } from '../../lambda/testing/factories';
+import { fakeFetch } from '../../lambda/testing/memory-ports';
 
 const WEBHOOK = 'https://hooks.slack.com/services/T000/B000/XXXX';
 const SECRET_ID = 'arn:aws:secretsmanager:eu-west-1:123456789012:secret:voiso-sec/slack-webhook';

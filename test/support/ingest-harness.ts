@@ -10,7 +10,7 @@ import type { EventItem } from '../../lambda/core/items';
 import { DEFAULT_INGEST_CONFIG, type IngestConfig } from '../../lambda/ingest/config';
 import { createHandler, type IngestHandler } from '../../lambda/ingest/create-handler';
 import type { DuplicateReport, QuarantineReport } from '../../lambda/ports/observer';
-import { createEventsTable, type RunningDynalite } from './dynalite';
+import { createEventsTable, type RunningDynalite } from '../../lambda/testing/dynalite';
 
 export const TOPICS = {
   alerts: 'arn:aws:sns:us-east-1:123456789012:alerts',

@@ -2,9 +2,9 @@
 // deleted, failures back after the visibility timeout, nothing deleted when the handler throws.
 import { SendMessageCommand } from '@aws-sdk/client-sqs';
 import type { SQSEvent } from 'aws-lambda';
-import { type Emulators, queueDepth, startEmulators } from '../../cli/local/emulators';
-import { SqsEventSourcePoller } from '../../cli/local/poller';
-import type { IngestHandler } from '../../lambda/ingest/create-handler';
+import { type Emulators, queueDepth, startEmulators } from '../../../cli/local/emulators';
+import { SqsEventSourcePoller } from '../../../cli/local/poller';
+import type { IngestHandler } from '../../../lambda/ingest/create-handler';
 
 describe('SqsEventSourcePoller', () => {
   let emulators: Emulators;

@@ -1,8 +1,8 @@
 // Pure parts of the local pipeline: where each message ended, and the injected store faults.
-import { FaultyEventStore, parseFaultSpec } from '../../cli/local/faults';
-import { MessageLedger } from '../../cli/local/pipeline';
-import type { StoredItem } from '../../lambda/core/items';
-import type { EventStore } from '../../lambda/ports/event-store';
+import { FaultyEventStore, parseFaultSpec } from '../../../cli/local/faults';
+import { MessageLedger } from '../../../cli/local/pipeline';
+import type { StoredItem } from '../../../lambda/core/items';
+import type { EventStore } from '../../../lambda/ports/event-store';
 
 const item = (sk: string, text: string) =>
   ({ pk: 'CC#acme', sk, kind: 'quarantine', body: text }) as unknown as StoredItem;

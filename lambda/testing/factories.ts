@@ -1,0 +1,161 @@
+// Test data for the tests, the benchmarks and the fuzzer: Voiso events as documented, the SQS
+// records Lambda hands the ingest function, and what the Slack notifier receives from SNS.
+import { createHash } from 'node:crypto';
+import type { SNSEvent, SQSEvent, SQSRecord } from 'aws-lambda';
+import type { AlertDocument } from '../core/model';
+
+export interface VoisoEventShape {
+  timestamp: string;
+  type: string;
+  event: string;
+  callcenter: string;
+  params: Record<string, unknown>;
+}
+
+/** Fields that replace the event's own; `params` are merged into the documented ones. */
+export type VoisoEventOverrides = Partial<Omit<VoisoEventShape, 'params'>> & {
+  params?: Record<string, unknown>;
+};
+
+/** Params of each documented pair, as in Voiso's documentation examples. */
+export const DOCUMENTED_PARAMS: Record<string, Record<string, unknown>> = {
+  'app_login/incorrect_password': { user: 'john@acme.com', access_group: 'supervisor', count: '4' },
+  'app_login/deleted_user': { user: 'john@acme.com', access_group: 'supervisor' },
+  'app_login/successful_login': { user: 'john@acme.com', access_group: 'supervisor' },
+  'app_login/unauthorized_ip': { user: 'john@acme.com', access_group: 'supervisor', ip: '8.8.8.8' },
+  'app_login/ip_changed': {
+    user: 'john@acme.com',
+    access_group: 'supervisor',
+    from: '8.8.8.8',
+    to: '4.4.4.2',
+  },
+  'user/user_added': { who: 'admin@acme.com', user: 'john@acme.com', access_group: 'supervisor' },
+  'user/user_deleted': { who: 'admin@acme.com', user: 'john@acme.com', access_group: 'agent' },
+  'user/password_changed': { who: 'john@acme.com', user: 'john@acme.com', access_group: 'agent' },
+  'user/privileges_updated': {
+    who: 'admin@acme.com',
+    user: 'john@acme.com',
+    from: 'agent',
+    to: 'supervisor',
+  },
+  'allowed_ip/ip_added': { who: 'admin@acme.com', access_group: 'supervisor', ip: '8.8.8.8/32' },
+  'allowed_ip/ip_removed': { who: 'admin@acme.com', access_group: 'supervisor', ip: '8.8.8.8/32' },
+  'allowed_ip/ip_changed': {
+    who: 'admin@acme.com',
+    access_group: 'supervisor',
+    from: '8.8.8.8/32',
+    to: '8.8.4.4/32',
+  },
+};
+
+export const DOCUMENTED_PAIRS = Object.keys(DOCUMENTED_PARAMS);
+
+/** A documented Voiso event; `pair` picks the kind, `overrides` replace fields, `params` merge. */
+export function voisoEvent(
+  pair = 'app_login/incorrect_password',
+  overrides: VoisoEventOverrides = {},
+): VoisoEventShape {
+  const [type = '', event = ''] = pair.split('/');
+  const { params, ...rest } = overrides;
+  return {
+    timestamp: '2020-10-10T10:11:12.12Z',
+    type,
+    event,
+    callcenter: 'acme',
+    ...rest,
+    params: { ...(DOCUMENTED_PARAMS[pair] ?? {}), ...params },
+  };
+}
+
+/** The same event as a message body, the way Voiso sends it. */
+export const voisoEventBody = (pair?: string, overrides?: VoisoEventOverrides): string =>
+  JSON.stringify(voisoEvent(pair, overrides));
+
+let messageCounter = 0;
+
+/** An SQS record as Lambda's event source delivers it; ids are unique unless overridden. */
+export function sqsRecord(body: string | object, overrides: Partial<SQSRecord> = {}): SQSRecord {
+  messageCounter++;
+  const text = typeof body === 'string' ? body : JSON.stringify(body);
+  const messageId = overrides.messageId ?? `msg-${messageCounter}`;
+  return {
+    messageId,
+    receiptHandle: `rh-${messageId}`,
+    body: text,
+    attributes: {
+      ApproximateReceiveCount: '1',
+      SentTimestamp: String(Date.UTC(2024, 4, 6, 7, 8, 9, 123)),
+      SenderId: 'AIDAVOISO',
+      ApproximateFirstReceiveTimestamp: String(Date.UTC(2024, 4, 6, 7, 8, 10)),
+    },
+    messageAttributes: {},
+    md5OfBody: createHash('md5').update(text).digest('hex'),
+    eventSource: 'aws:sqs',
+    eventSourceARN: 'arn:aws:sqs:us-east-1:123456789012:events',
+    awsRegion: 'us-east-1',
+    ...overrides,
+  };
+}
+
+export const sqsEvent = (...records: SQSRecord[]): SQSEvent => ({ Records: records });
+
+/** Splits bodies into SQS events of `batchSize` records with ids `<idPrefix><index>`. */
+export function sqsBatches(
+  bodies: readonly string[],
+  batchSize: number,
+  idPrefix = 'm',
+): SQSEvent[] {
+  const events: SQSEvent[] = [];
+  for (let start = 0; start < bodies.length; start += batchSize) {
+    events.push(
+      sqsEvent(
+        ...bodies
+          .slice(start, start + batchSize)
+          .map((body, i) => sqsRecord(body, { messageId: `${idPrefix}${start + i}` })),
+      ),
+    );
+  }
+  return events;
+}
+
+/** An alert document as the ingest function publishes it to SNS. */
+export function alertDocument(overrides: Partial<AlertDocument> = {}): AlertDocument {
+  return {
+    version: 1,
+    eventId: 'e3b0c44298fc1c14',
+    callcenter: 'acme-main',
+    timestamp: '2024-05-01T10:00:00.123Z',
+    type: 'app_login',
+    event: 'incorrect_password',
+    severity: 'critical',
+    rules: ['incorrect_password.admin'],
+    summary: '12 failed logins for j***@acme.com (admin)',
+    params: { user: 'john@acme.com', access_group: 'admin', count: 12 },
+    receivedAt: '2024-05-01T10:00:01.000Z',
+    ...overrides,
+  };
+}
+
+/** An SNS event as Lambda delivers it to a subscribed function, one record per message. */
+export function snsEvent(...messages: string[]): SNSEvent {
+  return {
+    Records: messages.map((Message, i) => ({
+      EventSource: 'aws:sns',
+      EventVersion: '1.0',
+      EventSubscriptionArn: 'arn:aws:sns:eu-west-1:123456789012:alerts:sub',
+      Sns: {
+        Type: 'Notification',
+        MessageId: `message-${i}`,
+        TopicArn: 'arn:aws:sns:eu-west-1:123456789012:alerts',
+        Subject: 'subject',
+        Message,
+        Timestamp: '2024-05-01T10:00:01.000Z',
+        SignatureVersion: '1',
+        Signature: 'sig',
+        SigningCertUrl: 'https://example.invalid/cert',
+        UnsubscribeUrl: 'https://example.invalid/unsubscribe',
+        MessageAttributes: {},
+      },
+    })),
+  };
+}
