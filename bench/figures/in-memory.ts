@@ -4,9 +4,9 @@
 import { INDEXES } from '../../contract/table';
 import { DEFAULT_INGEST_CONFIG } from '../../lambda/ingest/config';
 import { createHandler } from '../../lambda/ingest/create-handler';
+import { silentLogger } from '../../lambda/ports/telemetry';
 import { sqsBatches } from '../../lambda/testing/factories';
 import { CapturingAlertPublisher, InMemoryEventStore } from '../../lambda/testing/memory-ports';
-import { silentLogger } from '../../lambda/testing/telemetry';
 import { InMemoryDynamoDb, InMemorySns, RequestCounter } from '../support/aws-clients';
 import { baselineHandler, dynamoDbClient, snsClient, voisoSecHandler } from '../support/handlers';
 

@@ -9,8 +9,8 @@ import { createHandler } from '../../lambda/ingest/create-handler';
 import type { AlertPublisher } from '../../lambda/ports/alert-publisher';
 import type { EventStore } from '../../lambda/ports/event-store';
 import type { IngestObserver } from '../../lambda/ports/observer';
+import { silentLogger } from '../../lambda/ports/telemetry';
 import { sqsBatches } from '../../lambda/testing/factories';
-import { silentLogger } from '../../lambda/testing/telemetry';
 
 export interface BatchOutcome {
   readonly problems: string[];

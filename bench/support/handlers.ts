@@ -9,7 +9,7 @@ import { SnsAlertPublisher } from '../../lambda/adapters/sns-alert-publisher';
 import { DEFAULT_INGEST_CONFIG } from '../../lambda/ingest/config';
 import { createHandler, type IngestHandler } from '../../lambda/ingest/create-handler';
 import type { IngestObserver } from '../../lambda/ports/observer';
-import { silentLogger } from '../../lambda/testing/telemetry';
+import { silentLogger } from '../../lambda/ports/telemetry';
 import { type BaselineHandler, createBaselineHandler } from '../baseline/handler';
 
 export const TOPICS = {

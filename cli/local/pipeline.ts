@@ -8,8 +8,8 @@ import { createHandler } from '../../lambda/ingest/create-handler';
 import type { EventStore } from '../../lambda/ports/event-store';
 import type { IngestObserver } from '../../lambda/ports/observer';
 import type { Logger } from '../../lambda/ports/telemetry';
+import { silentLogger } from '../../lambda/ports/telemetry';
 import { CapturingAlertPublisher } from '../../lambda/testing/memory-ports';
-import { silentLogger } from '../../lambda/testing/telemetry';
 import {
   type EmulatorOptions,
   type Emulators,

@@ -11,7 +11,7 @@ import type { SQSBatchResponse, SQSEvent } from 'aws-lambda';
 import type { AlertPublisher } from '../ports/alert-publisher';
 import type { EventStore } from '../ports/event-store';
 import type { IngestObserver } from '../ports/observer';
-import type { Logger, Metrics } from '../ports/telemetry';
+import { type Logger, type Metrics, noMetrics, silentLogger } from '../ports/telemetry';
 import { deadlinesFor } from './batch';
 import type { IngestConfig } from './config';
 import { findExisting } from './steps/find-existing';
@@ -41,13 +41,10 @@ export type IngestHandler = (
   context?: InvocationContext,
 ) => Promise<SQSBatchResponse>;
 
-const SILENT_LOGGER: Logger = { debug() {}, info() {}, warn() {}, error() {} };
-const NO_METRICS: Metrics = { addMetric() {}, publishStoredMetrics() {} };
-
 export function createHandler(deps: IngestDeps): IngestHandler {
   const { store, alerts, config } = deps;
-  const logger = deps.logger ?? SILENT_LOGGER;
-  const metrics = deps.metrics ?? NO_METRICS;
+  const logger = deps.logger ?? silentLogger;
+  const metrics = deps.metrics ?? noMetrics;
   const clock = deps.now ?? (() => new Date());
   const observer = deps.observer ?? {};
 

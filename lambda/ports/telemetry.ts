@@ -12,3 +12,9 @@ export interface Metrics {
   addMetric(name: MetricName, unit: 'Count', value: number): void;
   publishStoredMetrics(): void;
 }
+
+/** The logger of a handler given none: drops everything. */
+export const silentLogger: Logger = { debug() {}, info() {}, warn() {}, error() {} };
+
+/** The metrics of a handler given none: records nothing. */
+export const noMetrics: Metrics = { addMetric() {}, publishStoredMetrics() {} };

@@ -1,14 +1,6 @@
-// Telemetry that stays quiet: a logger that drops everything (so log formatting is not counted
-// as handler work, nor printed over a command's output) and metrics counted but never printed.
+// Metrics that are counted but never printed (the silent logger is the telemetry port's own).
 import type { MetricName } from '../../contract/metrics';
-import type { Logger, Metrics } from '../ports/telemetry';
-
-export const silentLogger: Logger = {
-  debug: () => {},
-  info: () => {},
-  warn: () => {},
-  error: () => {},
-};
+import type { Metrics } from '../ports/telemetry';
 
 export function countingMetrics(): Metrics & { readonly counts: Map<MetricName, number> } {
   const counts = new Map<MetricName, number>();
