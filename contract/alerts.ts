@@ -9,7 +9,24 @@ export type AlertTopic = (typeof ALERT_TOPICS)[number];
 export const TOPIC_NAMES = [...ALERT_TOPICS, 'ops'] as const;
 export type TopicName = (typeof TOPIC_NAMES)[number];
 
-/** SNS message attributes every alert carries; the only keys a filter policy may use. */
-export const ALERT_ATTRIBUTE_NAMES = ['severity', 'type', 'event', 'callcenter', 'rule'] as const;
+/**
+ * What an alert is about: one event at or above the threshold, an incident (a detection over
+ * several events), or a summary of repeats folded together.
+ */
+export const ALERT_KINDS = ['event', 'incident', 'summary'] as const;
+export type AlertKind = (typeof ALERT_KINDS)[number];
+
+/**
+ * SNS message attributes every alert carries; the only keys a filter policy may use. An
+ * incident's `type` is `detection` and its `event` and `rule` are the detection id.
+ */
+export const ALERT_ATTRIBUTE_NAMES = [
+  'severity',
+  'type',
+  'event',
+  'callcenter',
+  'rule',
+  'kind',
+] as const;
 export type AlertAttributeName = (typeof ALERT_ATTRIBUTE_NAMES)[number];
 export type AlertAttributes = Readonly<Record<AlertAttributeName, string>>;

@@ -4,6 +4,13 @@
 // schema, so a setting synth accepts is a setting the function accepts.
 import { z } from 'zod';
 import { ALERT_ATTRIBUTE_NAMES, ALERT_TOPICS } from './alerts';
+import {
+  DEFAULT_FOLDING_WINDOW_MINUTES,
+  DETECTION_IDS,
+  DETECTIONS,
+  type DetectionId,
+  isDetectionId,
+} from './detections';
 import { isCidr, parseCidr } from './ip';
 import { type EventPair, PAIR_PATTERN } from './pairs';
 import { PIPELINE_DEFAULTS, visibilityTimeoutFor } from './pipeline-defaults';
@@ -75,8 +82,43 @@ const suppression = z
     },
   );
 
+/** One detection's tuning; anything not given keeps the default of contract/detections.ts. */
+const detectionTuning = z.strictObject({
+  enabled: z.boolean().optional(),
+  windowMinutes: z.number().int().min(1).max(129_600).optional(),
+  threshold: z.number().int().min(1).max(1_000_000).optional(),
+  severity: severity.optional(),
+});
+
+const detectionsSchema = z
+  .record(z.string(), detectionTuning)
+  .superRefine((tunings, ctx) => {
+    for (const [id, tuning] of Object.entries(tunings)) {
+      if (!isDetectionId(id)) {
+        ctx.addIssue({
+          code: 'custom',
+          path: [id],
+          message: `unknown detection; known: ${DETECTION_IDS.join(', ')}`,
+        });
+      } else if (tuning.threshold !== undefined && !('threshold' in DETECTIONS[id])) {
+        ctx.addIssue({
+          code: 'custom',
+          path: [id, 'threshold'],
+          message: 'this detection fires on a sequence of events and has no threshold',
+        });
+      }
+    }
+  })
+  .transform(
+    (tunings) => tunings as Partial<Record<DetectionId, z.output<typeof detectionTuning>>>,
+  );
+
 /** The fields of DETECTION_CONFIG, shared by both schemas below. */
 const detectionFields = {
+  /** Per-detection tuning by id: enabled, windowMinutes, threshold, severity. */
+  detections: detectionsSchema.default({}),
+  /** Repeats of one rule in one call center within this many minutes fold into one summary; 0 = off. */
+  foldingWindowMinutes: z.number().int().min(0).max(1440).default(DEFAULT_FOLDING_WINDOW_MINUTES),
   alertThreshold: severity.default(PIPELINE_DEFAULTS.alertThreshold),
   severityOverrides: z
     .record(z.string(), severity)
@@ -194,6 +236,8 @@ export type DetectionSettings = z.output<typeof detectionSettingsSchema>;
 export const DEFAULT_DETECTION_SETTINGS: DetectionSettings = detectionSettingsSchema.parse({});
 
 export const detectionSettings = (config: VoisoSecConfig): DetectionSettings => ({
+  detections: config.detections,
+  foldingWindowMinutes: config.foldingWindowMinutes,
   alertThreshold: config.alertThreshold,
   severityOverrides: config.severityOverrides,
   suppressions: config.suppressions,

@@ -15,6 +15,10 @@ export const METRICS = {
   storeRetries: 'StoreRetries',
   failedRecords: 'FailedRecords',
   alertStateMarkFailures: 'AlertStateMarkFailures',
+  incidentsDetected: 'IncidentsDetected',
+  alertsFolded: 'AlertsFolded',
+  /** Published by the scheduled flush: summaries of folded alerts. */
+  summariesPublished: 'SummariesPublished',
 } as const;
 
 export type MetricName = (typeof METRICS)[keyof typeof METRICS];

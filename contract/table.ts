@@ -23,5 +23,20 @@ export type IndexLayout = (typeof INDEXES)[keyof typeof INDEXES];
 /** TTL attribute (epoch seconds); absent when retention is 0 (keep forever). */
 export const TTL_ATTRIBUTE = 'expiresAt';
 
-/** Item kinds sharing the table: Voiso events and quarantined (malformed) messages. */
-export const ITEM_KINDS = { event: 'event', quarantine: 'quarantine' } as const;
+/**
+ * Item kinds sharing the table (single-table design; each kind has its own key prefix, see
+ * lambda/core/keys.ts): Voiso events and quarantined messages (the audit trail), and the
+ * pipeline's own records: alert claims, incidents, detection state and folding windows.
+ */
+export const ITEM_KINDS = {
+  event: 'event',
+  quarantine: 'quarantine',
+  alert: 'alert',
+  incident: 'incident',
+  detectionState: 'detection-state',
+  fold: 'fold',
+  foldWindow: 'fold-window',
+  folded: 'folded',
+} as const;
+
+export type ItemKind = (typeof ITEM_KINDS)[keyof typeof ITEM_KINDS];

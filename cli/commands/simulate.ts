@@ -3,6 +3,7 @@
 import { readFileSync } from 'node:fs';
 import type { Alert } from '../../lambda/core/alert-format';
 import type { EventItem, QuarantineItem } from '../../lambda/core/items';
+import type { AlertRecord, AlertRecordState, IncidentItem } from '../../lambda/core/records';
 import { UsageError } from '../errors';
 import { queueDepth, readWholeQueue, readWholeTable } from '../local/emulators';
 import { parseFaultSpec } from '../local/faults';
@@ -34,6 +35,7 @@ export interface SimulationResult {
   };
   readonly stored: StoredEventView[];
   readonly alerts: AlertView[];
+  readonly incidents: IncidentView[];
   readonly quarantined: { readonly body: string; readonly reason: string }[];
   readonly deadLettered: { readonly body: string }[];
   readonly rejected: { readonly line: number; readonly reason: string }[];
@@ -51,7 +53,25 @@ export interface StoredEventView {
   readonly eventId: string;
   readonly originalTimestamp: string;
   readonly suppressedBy?: string;
-  readonly alertState: string;
+  /** What became of its alert: sent, folded into a summary, or none (not due). */
+  readonly alert: AlertRecordState | 'none';
+  /** The detections whose incidents it helped form. */
+  readonly detections?: readonly string[];
+}
+
+/** An incident as `simulate --json` and `backtest --json` list it. */
+export interface IncidentView {
+  readonly id: string;
+  readonly rule: string;
+  readonly callcenter: string;
+  readonly severity: string;
+  readonly group: string;
+  readonly start: string;
+  readonly end: string;
+  readonly measure: number;
+  readonly events: readonly string[];
+  readonly eventCount: number;
+  readonly alerted: boolean;
 }
 
 export interface AlertView {
@@ -105,7 +125,7 @@ const toAlertView = (alert: Alert): AlertView => ({
   attributes: alert.attributes,
 });
 
-const toStoredView = (item: EventItem): StoredEventView => ({
+const toStoredView = (item: EventItem, alert: AlertRecord | undefined): StoredEventView => ({
   callcenter: item.callcenter,
   timestamp: item.time,
   type: item.type,
@@ -117,7 +137,22 @@ const toStoredView = (item: EventItem): StoredEventView => ({
   eventId: item.eventId,
   originalTimestamp: item.timestamp,
   ...(item.suppressedBy !== undefined && { suppressedBy: item.suppressedBy }),
-  alertState: item.alertState,
+  alert: alert?.state ?? 'none',
+  ...(item.detections !== undefined && { detections: item.detections }),
+});
+
+export const toIncidentView = (item: IncidentItem): IncidentView => ({
+  id: item.incidentId,
+  rule: item.detection,
+  callcenter: item.callcenter,
+  severity: item.severity,
+  group: item.group,
+  start: item.start,
+  end: item.end,
+  measure: item.measure,
+  events: item.eventIds,
+  eventCount: item.eventCount,
+  alerted: item.alertDue,
 });
 
 export async function runSimulation(options: SimulateOptions): Promise<SimulationResult> {
@@ -165,10 +200,18 @@ export async function runSimulation(options: SimulateOptions): Promise<Simulatio
     };
     await waitUntilDrained(pipeline, (text) => bar.update(text));
     await pipeline.poller.stop();
+    // As the scheduled flush would once every folding window has closed: summaries go out.
+    await pipeline.flush({ closeAll: true });
     bar.done();
 
     const items = await readWholeTable(dynamodb, tableName);
     const events = items.filter((item): item is EventItem => item.kind === 'event');
+    const alertRecords = new Map(
+      items.flatMap((item) => (item.kind === 'alert' ? [[item.alertKey, item] as const] : [])),
+    );
+    const incidents = items
+      .filter((item): item is IncidentItem => item.kind === 'incident')
+      .sort((a, b) => (a.start < b.start ? -1 : a.start > b.start ? 1 : 0));
     const quarantine = items.filter((item): item is QuarantineItem => item.kind === 'quarantine');
     const deadLettered = await readWholeQueue(sqs, deadLetterQueueUrl);
     const { ledger } = pipeline;
@@ -183,8 +226,9 @@ export async function runSimulation(options: SimulateOptions): Promise<Simulatio
         alerts: alerts.length,
         rejected: sent.rejected.length,
       },
-      stored: events.map(toStoredView),
+      stored: events.map((item) => toStoredView(item, alertRecords.get(item.eventId))),
       alerts,
+      incidents: incidents.map(toIncidentView),
       quarantined: quarantine.map((item) => ({ body: item.body, reason: item.reason })),
       deadLettered: deadLettered.map((message) => ({ body: message.body })),
       rejected: sent.rejected.map((entry) => ({
@@ -223,9 +267,23 @@ export function formatSimulation(result: SimulationResult): string {
       ]),
     ),
   );
+  if (result.incidents.length > 0) {
+    lines.push('', `Incidents (${result.incidents.length}):`);
+    for (const i of result.incidents) {
+      lines.push(
+        `  ${i.severity.padEnd(8)} ${i.rule.padEnd(25)} ${printable(i.callcenter)} ${printable(i.group)}: ` +
+          `${plural(i.eventCount, 'event')} ${i.start.slice(0, 19)}..${i.end.slice(11, 19)}` +
+          (i.alerted ? '' : ' (not alerted: below the threshold or suppressed)'),
+      );
+    }
+  }
   if (result.alerts.length > 0) {
     lines.push('', `Alerts (${result.alerts.length}):`);
-    for (const alert of result.alerts) lines.push(`  [${alert.topic}] ${printable(alert.subject)}`);
+    for (const alert of result.alerts) {
+      lines.push(
+        `  [${alert.topic}] ${alert.attributes.kind?.padEnd(8) ?? ''} ${printable(alert.subject)}`,
+      );
+    }
   }
   if (result.quarantined.length > 0) {
     lines.push('', `Quarantined (${result.quarantined.length}):`);

@@ -17,7 +17,7 @@ import {
 } from '@aws-sdk/client-sqs';
 import { PIPELINE_DEFAULTS } from '../../contract/pipeline-defaults';
 import { fromAttributes } from '../../lambda/adapters/item-codec';
-import type { StoredItem } from '../../lambda/core/items';
+import type { StoredItem } from '../../lambda/core/records';
 import {
   createEventsTable,
   type RunningDynalite,

@@ -1,10 +1,10 @@
 // Fault injection for tests and soak runs: makes the event store fail transiently for chosen
 // events, so a message can be driven through retries into the DLQ and then redriven.
 
-import type { StoredItem } from '../../lambda/core/items';
+import type { StoredItem } from '../../lambda/core/records';
 import type {
   EventStore,
-  LookupOutcome,
+  ReadOutcome,
   StoreCallOptions,
   WriteOutcome,
 } from '../../lambda/ports/event-store';
@@ -37,8 +37,24 @@ export class FaultyEventStore implements EventStore {
     private readonly fault: StoreFault,
   ) {}
 
-  lookup(...args: Parameters<EventStore['lookup']>): Promise<LookupOutcome> {
-    return this.inner.lookup(...args);
+  read(...args: Parameters<EventStore['read']>): Promise<ReadOutcome> {
+    return this.inner.read(...args);
+  }
+
+  writeVersioned(...args: Parameters<EventStore['writeVersioned']>) {
+    return this.inner.writeVersioned(...args);
+  }
+
+  addDetections(...args: Parameters<EventStore['addDetections']>) {
+    return this.inner.addDetections(...args);
+  }
+
+  query(...args: Parameters<EventStore['query']>) {
+    return this.inner.query(...args);
+  }
+
+  remove(...args: Parameters<EventStore['remove']>) {
+    return this.inner.remove(...args);
   }
 
   async write(items: readonly StoredItem[], options: StoreCallOptions): Promise<WriteOutcome> {

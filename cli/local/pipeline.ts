@@ -3,6 +3,7 @@
 // and `local` both start it; this file also keeps the per-message ledger that lets `simulate`
 // say where each message ended.
 import { DynamoDbEventStore } from '../../lambda/adapters/dynamodb-event-store';
+import { createFlush, type Flush } from '../../lambda/flush/create-flush';
 import { DEFAULT_INGEST_CONFIG, type IngestConfig } from '../../lambda/ingest/config';
 import { createHandler } from '../../lambda/ingest/create-handler';
 import type { EventStore } from '../../lambda/ports/event-store';
@@ -37,6 +38,8 @@ export interface PipelineOptions extends EmulatorOptions {
 export interface LocalPipeline {
   readonly emulators: Emulators;
   readonly alerts: CapturingAlertPublisher;
+  /** Sends the summaries of closed folding windows (all windows with `closeAll`). */
+  readonly flush: Flush;
   readonly poller: SqsEventSourcePoller;
   readonly ledger: MessageLedger;
   stop(): Promise<void>;
@@ -96,13 +99,11 @@ export async function startPipeline(options: PipelineOptions = {}): Promise<Loca
     tableName: emulators.tableName,
   });
   const store = options.fault ? new FaultyEventStore(dynamoStore, options.fault) : dynamoStore;
-  const handler = createHandler({
-    store,
-    alerts,
-    config: options.config ?? DEFAULT_INGEST_CONFIG,
-    logger: options.logger ?? silentLogger,
-    observer: ledger,
-  });
+  const config = options.config ?? DEFAULT_INGEST_CONFIG;
+  const logger = options.logger ?? silentLogger;
+  const handler = createHandler({ store, alerts, config, logger, observer: ledger });
+  // The same flush the deployed stack schedules; `local` runs it on a timer, `simulate` at the end.
+  const flush = createFlush({ store, alerts, retentionDays: config.retentionDays, logger });
   const poller = new SqsEventSourcePoller({
     ...eventSourceQueue(emulators),
     handler,
@@ -120,6 +121,7 @@ export async function startPipeline(options: PipelineOptions = {}): Promise<Loca
     alerts,
     poller,
     ledger,
+    flush,
     async stop() {
       await poller.stop();
       await emulators.stop();

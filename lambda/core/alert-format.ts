@@ -6,12 +6,14 @@
 import type { AlertAttributes, AlertTopic } from '../../contract/alerts';
 import type { Severity } from '../../contract/severity';
 import type { EventItem } from './items';
-import type { AlertDocument } from './model';
+import type { AlertDocument, EventAlertDocument } from './model';
 
 /** One message for one topic. A critical event yields two: one per topic. */
 export interface Alert {
-  /** Unique per (event, topic); used as the PublishBatch entry id. */
+  /** Unique per (alert key, topic); used as the PublishBatch entry id. */
   readonly id: string;
+  /** The event, incident or summary id the alert is about (its alert record's key). */
+  readonly key: string;
   readonly topic: AlertTopic;
   readonly severity: Severity;
   /** At most 100 printable ASCII characters (SNS's limit for e-mail subjects). */
@@ -135,9 +137,10 @@ export function alertSubject(item: EventItem): string {
     : subject;
 }
 
-export function alertDocument(item: EventItem): AlertDocument {
+export function alertDocument(item: EventItem): EventAlertDocument {
   return {
     version: 1,
+    kind: 'event',
     eventId: item.eventId,
     callcenter: item.callcenter,
     timestamp: item.timestamp,
@@ -151,7 +154,10 @@ export function alertDocument(item: EventItem): AlertDocument {
   };
 }
 
-export function alertText(item: EventItem, document: AlertDocument = alertDocument(item)): string {
+export function alertText(
+  item: EventItem,
+  document: EventAlertDocument = alertDocument(item),
+): string {
   const params = Object.entries(item.params).map(
     ([name, value]) => `  ${quote(name)}: ${quote(value)}`,
   );
@@ -175,13 +181,30 @@ export function alertText(item: EventItem, document: AlertDocument = alertDocume
   ].join('\n');
 }
 
-/** Alert entry ids: PublishBatch allows [A-Za-z0-9_-]{1,80}; event ids are base64url. */
-export const alertId = (eventId: string, topic: AlertTopic): string => `${eventId}-${topic}`;
+/**
+ * Alert entry ids: PublishBatch allows [A-Za-z0-9_-]{1,80}; event, incident and summary ids
+ * are base64url with a short prefix.
+ */
+export const alertId = (alertKey: string, topic: AlertTopic): string => `${alertKey}-${topic}`;
+
+/** Topics an alert of this severity goes to: `alerts`, and `critical` when critical. */
+export const topicsFor = (severity: Severity): AlertTopic[] =>
+  severity === 'critical' ? ['alerts', 'critical'] : ['alerts'];
+
+/** One alert per topic for one alert key (an event, incident or summary id). */
+export function alertsFor(alertKey: string, content: Omit<Alert, 'id' | 'topic' | 'key'>): Alert[] {
+  return topicsFor(content.severity).map((topic) => ({
+    ...content,
+    id: alertId(alertKey, topic),
+    key: alertKey,
+    topic,
+  }));
+}
 
 /** The alerts for one stored event: the alerts topic, and the critical topic when critical. */
 export function buildAlerts(item: EventItem): Alert[] {
   const document = alertDocument(item);
-  const base = {
+  return alertsFor(item.eventId, {
     severity: item.severity,
     subject: alertSubject(item),
     text: alertText(item, document),
@@ -192,10 +215,9 @@ export function buildAlerts(item: EventItem): Alert[] {
       event: toAttributeValue(item.event),
       callcenter: toAttributeValue(item.callcenter),
       rule: item.rules[0] ?? 'none',
+      kind: 'event',
     },
-  };
-  const topics: AlertTopic[] = item.severity === 'critical' ? ['alerts', 'critical'] : ['alerts'];
-  return topics.map((topic) => ({ ...base, id: alertId(item.eventId, topic), topic }));
+  });
 }
 
 /** Masks e-mail addresses for logs (`alice@acme.com` -> `a***@acme.com`). Not used in alerts. */

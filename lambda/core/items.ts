@@ -1,14 +1,12 @@
-// The table items the pipeline writes, as plain data: one per stored event and one per
-// quarantined message. Attribute names are the contract the CLI's queries rely on.
+// The audit trail's items, as plain data: one per stored event and one per quarantined message.
+// Attribute names are the contract the CLI's queries rely on. The pipeline's own records
+// (alert claims, incidents, detection state, folding) are in records.ts.
 
-import type { AlertTopic } from '../../contract/alerts';
+import type { DetectionId } from '../../contract/detections';
 import type { Severity } from '../../contract/severity';
 import { MAX_FIELD_LENGTH } from './event-schema';
 import { callcenterKey, eventSortKey, pairKey, quarantineKey, severityKey, userKey } from './keys';
 import type { Classification, NormalisedEvent } from './model';
-
-/** Whether an event's alert still has to go out. */
-export type AlertState = 'none' | 'pending' | 'sent';
 
 export interface ItemKey {
   readonly pk: string;
@@ -33,13 +31,13 @@ export interface EventItem extends ItemKey {
   readonly receivedAt: string;
   readonly messageId: string;
   readonly expiresAt?: number;
-  readonly alertState: AlertState;
   /**
-   * Topics this event's alert already reached while `alertState` is still `pending` (a
-   * critical event whose `alerts` entry went out but whose `critical` entry failed), so that
-   * the retry publishes only what is missing.
+   * The event was at or above the alert threshold and not suppressed when it was classified:
+   * its alert is due (its alert record, records.ts, says whether it went out).
    */
-  readonly alertTopicsSent?: readonly AlertTopic[];
+  readonly alertDue: boolean;
+  /** The detections whose incidents this event helped form. */
+  readonly detections?: readonly DetectionId[];
   readonly subjectKey?: string;
   readonly actorKey?: string;
   readonly pairKey: string;
@@ -57,7 +55,7 @@ export interface QuarantineItem extends ItemKey {
   readonly expiresAt?: number;
 }
 
-export type StoredItem = EventItem | QuarantineItem;
+export type AuditItem = EventItem | QuarantineItem;
 
 /** A stable string for an item key (map keys, logs). */
 export const keyString = (key: ItemKey): string => `${key.pk}\u0000${key.sk}`;
@@ -131,7 +129,7 @@ export function buildEventItem(
   item.receivedAt = receivedAtText(context.receivedAt);
   item.messageId = context.messageId;
   if (expiresAt !== undefined) item.expiresAt = expiresAt;
-  item.alertState = classification.alert ? 'pending' : 'none';
+  item.alertDue = classification.alert;
   if (indexableUser(user)) item.subjectKey = userKey(user);
   if (indexableUser(who)) item.actorKey = userKey(who);
   item.pairKey = pairKey(event.type, event.event);

@@ -21,6 +21,44 @@ export const severityKey = (severity: string): string => `SEV#${severity}`;
 export const eventSortKey = (time: string, eventId: string): string => `${time}#${eventId}`;
 export const quarantineKey = (sentTime: string): string => `QUARANTINE#${sentTime.slice(0, 7)}`;
 
+// The pipeline's own records. Each kind has its own prefix, so none can collide with an event.
+
+/** One item per alert (event, incident or summary): its claim and delivery state. */
+export const alertRecordKey = (alertKey: string) => ({ pk: `ALERT#${alertKey}`, sk: 'ALERT' });
+
+/** One item per (detection, call center, group): the observations its window needs. */
+export const detectionStateKey = (detection: string, callcenter: string, group: string) => ({
+  pk: `DETECT#${encodeKeyPart(detection)}#${encodeKeyPart(callcenter)}#${encodeKeyPart(group)}`,
+  sk: 'STATE',
+});
+
+/** Incidents by the month they began, in time order: `query --incidents` reads these. */
+export const incidentKey = (startTime: string, incidentId: string) => ({
+  pk: `INCIDENTS#${startTime.slice(0, 7)}`,
+  sk: `${startTime}#${incidentId}`,
+});
+export const incidentPartition = (month: string): string => `INCIDENTS#${month.slice(0, 7)}`;
+
+/** The folding window currently open for one rule in one call center at one severity. */
+export const foldKey = (callcenter: string, rule: string, severity: string) => ({
+  pk: 'FOLD',
+  sk: `${encodeKeyPart(callcenter)}#${encodeKeyPart(rule)}#${severity}`,
+});
+
+/** Windows waiting for their summary, by closing time: what the scheduled flush reads. */
+export const FOLD_WINDOWS_PARTITION = 'FOLDWIN';
+export const foldWindowKey = (closesAt: string, windowId: string) => ({
+  pk: FOLD_WINDOWS_PARTITION,
+  sk: `${closesAt}#${windowId}`,
+});
+
+/** The alerts folded into one window, one item each. */
+export const foldedPartition = (windowId: string): string => `FOLDED#${windowId}`;
+export const foldedKey = (windowId: string, eventId: string) => ({
+  pk: foldedPartition(windowId),
+  sk: eventId,
+});
+
 /** JSON with object keys sorted at every depth, so equal content gives equal text. */
 export function canonicalJson(value: unknown): string {
   if (Array.isArray(value)) return `[${value.map(canonicalJson).join(',')}]`;

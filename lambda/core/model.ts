@@ -37,9 +37,10 @@ export interface Classification {
   readonly suppressedBy?: string;
 }
 
-/** The JSON document every programmatic alert subscriber receives (SNS `default`). */
-export interface AlertDocument {
+/** The JSON document every programmatic alert subscriber receives for one event (kind `event`). */
+export interface EventAlertDocument {
   readonly version: 1;
+  readonly kind: 'event';
   readonly eventId: string;
   readonly callcenter: string;
   /** Original timestamp string. */
@@ -53,3 +54,52 @@ export interface AlertDocument {
   readonly params: Readonly<Record<string, unknown>>;
   readonly receivedAt: string;
 }
+
+/** An incident: several events that a detection judged to be one attack. */
+export interface IncidentAlertDocument {
+  readonly version: 1;
+  readonly kind: 'incident';
+  readonly incidentId: string;
+  readonly detection: string;
+  /** What the detection catches, in words. */
+  readonly description: string;
+  readonly callcenter: string;
+  readonly severity: Severity;
+  /** What the events have in common: `user`, `actor`, `call center`... and its value. */
+  readonly groupedBy: string;
+  readonly group: string;
+  /** The detection's window and the event times of the incident's first and last event. */
+  readonly window: { readonly minutes: number; readonly start: string; readonly end: string };
+  /** The count or number of distinct values reached, and the threshold it crossed. */
+  readonly measure: number;
+  readonly threshold?: number;
+  readonly values: readonly string[];
+  /** The events that formed it (at most 50) and how many there were. */
+  readonly eventIds: readonly string[];
+  readonly eventCount: number;
+  readonly summary: string;
+}
+
+/** Repeats of one rule in one call center, folded into one alert when their window closed. */
+export interface SummaryAlertDocument {
+  readonly version: 1;
+  readonly kind: 'summary';
+  readonly summaryId: string;
+  readonly callcenter: string;
+  readonly type: string;
+  readonly event: string;
+  readonly rule: string;
+  readonly severity: Severity;
+  /** Arrival times: the window folded alerts that arrived from `since` until `until`. */
+  readonly since: string;
+  readonly until: string;
+  /** Alerts folded (the first of the window went out on its own and is not counted). */
+  readonly count: number;
+  /** The people or values involved, most frequent first. */
+  readonly top: readonly { readonly value: string; readonly count: number }[];
+  readonly distinctValues: number;
+  readonly eventIds: readonly string[];
+  readonly summary: string;
+}
+
+export type AlertDocument = EventAlertDocument | IncidentAlertDocument | SummaryAlertDocument;

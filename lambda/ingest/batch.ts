@@ -2,7 +2,9 @@
 // quarantined messages, and the records that failed along the way (SQS retries those).
 import type { SQSRecord } from 'aws-lambda';
 import { maskEmails } from '../core/alert-format';
+import type { DetectionEvent } from '../core/detections/model';
 import type { EventItem, QuarantineItem } from '../core/items';
+import { timeMs } from '../core/records';
 
 /** All records of one batch that carry one distinct event (same content, same key). */
 export interface EventGroup {
@@ -56,3 +58,20 @@ export function deadlinesFor(remainingMs: number | undefined, startedAt: number)
     final: startedAt + Math.max(0, budget - FINAL_RESERVE_MS),
   };
 }
+
+/** The detections' view of a stored event. */
+export const detectionEventOf = (item: EventItem): DetectionEvent => ({
+  id: item.eventId,
+  time: timeMs(item.time),
+  timeText: item.time,
+  callcenter: item.callcenter,
+  pair: `${item.type}/${item.event}`,
+  params: item.params,
+  suppressed: item.suppressedBy !== undefined,
+});
+
+/** The message ids carrying each event of the batch, by event id. */
+export const carriersByEvent = (
+  groups: readonly EventGroup[],
+): ReadonlyMap<string, readonly string[]> =>
+  new Map(groups.map((g) => [g.item.eventId, g.records.map((r) => r.messageId)]));

@@ -4,22 +4,34 @@
 // Exactly-once effects under at-least-once delivery, as a list of steps (lambda/ingest/steps/;
 // each file says what it guarantees and which window it leaves open). DynamoDB transactions are
 // not used: the local emulator has none, and the batch APIs are what keeps a 100-message batch
-// to a handful of calls. A record is reported in batchItemFailures exactly when an effect it
-// needs did not happen (its lookup, its write or its alert), so SQS redelivers it and the retry
-// completes the work. Quarantined messages succeed (they are stored, not retried).
+// to a handful of calls; claims are conditional writes on a version read in the same batch. A
+// record is reported in batchItemFailures exactly when an effect it needs did not happen (a
+// read, a write, a claim or its alert), so SQS redelivers it and the retry completes the work.
+// Quarantined messages succeed (they are stored, not retried).
+//
+// Round trips per batch: one read (events, alert records, folding windows, detection state),
+// one write (events, claims, states), the publish, one write to record what went out; plus one
+// read and one write only in batches that find an incident or must finish one.
 import type { SQSBatchResponse, SQSEvent } from 'aws-lambda';
+import { DETECTIONS, type DetectionId } from '../../contract/detections';
+import { type IncidentOutcome, resolveTunings } from '../core/detections/engine';
+import { expiryFor } from '../core/items';
+import { callcenterKey, eventSortKey } from '../core/keys';
 import type { AlertPublisher } from '../ports/alert-publisher';
-import type { EventStore } from '../ports/event-store';
+import type { DetectionsUpdate, EventStore } from '../ports/event-store';
 import type { IngestObserver } from '../ports/observer';
 import { type Logger, type Metrics, noMetrics, silentLogger } from '../ports/telemetry';
-import { deadlinesFor } from './batch';
+import { carriersByEvent, deadlinesFor } from './batch';
 import type { IngestConfig } from './config';
-import { findExisting } from './steps/find-existing';
-import { markSent } from './steps/mark-sent';
+import { claimIncidents } from './steps/claim-incidents';
+import { detect, detectionsByEvent } from './steps/detect';
+import { markPublished } from './steps/mark';
 import { planBatch } from './steps/plan';
-import { publishDue, type StoredGroup } from './steps/publish-due';
+import { planEventAlerts, planIncidentAlerts } from './steps/plan-alerts';
+import { publishClaims } from './steps/publish';
+import { readBatch } from './steps/read-batch';
 import { reportBatch } from './steps/report';
-import { writeNew } from './steps/write-new';
+import { writeBatch } from './steps/write-batch';
 
 export interface IngestDeps {
   readonly store: EventStore;
@@ -27,7 +39,7 @@ export interface IngestDeps {
   readonly config: IngestConfig;
   readonly logger?: Logger;
   readonly metrics?: Metrics;
-  /** Clock for receivedAt and TTL (deadlines use the real clock). */
+  /** Clock for receivedAt, TTL and folding windows (claims and deadlines use the real clock). */
   readonly now?: () => Date;
   readonly observer?: IngestObserver;
 }
@@ -41,53 +53,145 @@ export type IngestHandler = (
   context?: InvocationContext,
 ) => Promise<SQSBatchResponse>;
 
+const MINUTE_MS = 60_000;
+
 export function createHandler(deps: IngestDeps): IngestHandler {
   const { store, alerts, config } = deps;
+  const { detection, retentionDays } = config;
   const logger = deps.logger ?? silentLogger;
   const metrics = deps.metrics ?? noMetrics;
   const clock = deps.now ?? (() => new Date());
   const observer = deps.observer ?? {};
+  const tunings = resolveTunings(detection);
+  /** A group's state outlives its newest event by its retention, plus a day for late ones. */
+  const stateRetainMs = (id: DetectionId) =>
+    2 * (detection.detections[id]?.windowMinutes ?? DETECTIONS[id].windowMinutes) * MINUTE_MS +
+    1_440 * MINUTE_MS;
 
   return async (sqsEvent, context) => {
     const receivedAt = clock();
-    const deadlines = deadlinesFor(context?.getRemainingTimeInMillis(), Date.now());
+    const startedAt = Date.now();
+    const deadlines = deadlinesFor(context?.getRemainingTimeInMillis(), startedAt);
     const records = sqsEvent.Records ?? [];
+    const claimContext = {
+      now: receivedAt,
+      claimNowMs: startedAt,
+      leaseUntil: deadlines.final,
+      expiresAt: expiryFor(receivedAt, retentionDays),
+      detection,
+    };
 
     const plan = planBatch(records, { receivedAt, ...config });
-    const lookup = await findExisting(store, plan.events, deadlines.store, logger);
-    const write = await writeNew(store, lookup.absent, plan.quarantines, deadlines.store, logger);
-    const stored = storedGroups(plan.events, lookup.existing, write.written);
-    const publish = await publishDue(alerts, stored, logger);
-    const mark = await markSent(store, publish.marks, deadlines.final, logger);
+    const read = await readBatch(
+      store,
+      plan.events,
+      { tunings, detection, nowMs: startedAt, deadline: deadlines.store },
+      logger,
+    );
+    const found = await detect(store, read, tunings, deadlines.store, logger);
+    const carriers = carriersByEvent(read.readable);
+    const beforeWrite = planIncidentAlerts(
+      found.outcomes,
+      found.incidentRecords,
+      found.unreadIncidents,
+      carriers,
+      claimContext,
+    );
+    const eventAlerts = planEventAlerts(read, claimContext);
+    const write = await writeBatch(
+      store,
+      {
+        state: read,
+        quarantines: plan.quarantines,
+        alerts: eventAlerts,
+        outcomes: beforeWrite.outcomes,
+        detectionsOf: detectionsByEvent(found.outcomes.values()),
+      },
+      { tunings, nowMs: startedAt, deadline: deadlines.store, stateRetainMs },
+      logger,
+    );
+    const incidentAlerts = planIncidentAlerts(
+      write.outcomes,
+      found.incidentRecords,
+      found.unreadIncidents,
+      carriers,
+      claimContext,
+    );
+    const incidentClaims = await claimIncidents(
+      store,
+      incidentAlerts.claims,
+      deadlines.store,
+      logger,
+    );
+    const stored = read.readable.flatMap((group) => {
+      const item = read.existing.get(group.key) ?? write.written.get(group.key);
+      return item ? [{ group, stored: item }] : [];
+    });
+    const storedIds = new Set(stored.map((s) => s.stored.eventId));
+    // A claim whose event was not stored is not published: its record's retry finishes it.
+    const eventSends = eventAlerts.sends.filter(
+      (c) => write.claimed.has(c.record.alertKey) && storedIds.has(c.record.alertKey),
+    );
+    const published = await publishClaims(
+      alerts,
+      [...eventSends, ...incidentClaims.claimed],
+      logger,
+    );
+    const incidents = [...write.outcomes.values()].flatMap((o) =>
+      o.incidents.filter((i) => i.status === 'new' || i.batchEventIds.length > 0),
+    );
+    const mark = await markPublished(
+      store,
+      {
+        published: published.claims,
+        unpublished: eventAlerts.sends.filter(
+          (c) => write.claimed.has(c.record.alertKey) && !storedIds.has(c.record.alertKey),
+        ),
+        incidents,
+        earlierEvents: earlierEventsOf(incidents),
+        detection,
+        now: receivedAt,
+        expiresAt: claimContext.expiresAt,
+      },
+      deadlines.final,
+      logger,
+    );
 
     return reportBatch(
       {
         records: records.length,
-        stored: stored.map(({ group, stored: item }) => ({
-          group,
-          stored: mark.marked.get(group.key) ?? item,
-        })),
+        stored,
         written: new Set(write.written.keys()),
         quarantined: write.quarantined,
-        alertsSent: publish.sent,
-        alertPublishFailures: publish.failedCount,
-        storeRetries: write.retries + mark.retries,
+        alertsSent: published.sent,
+        alertPublishFailures: published.failedCount,
+        storeRetries: write.retries + incidentClaims.retries + mark.retries,
         markFailures: mark.failedCount,
-        failures: [...plan.failures, ...lookup.failures, ...write.failures, ...publish.failures],
+        incidentsDetected: incidents.filter((i) => i.status === 'new').length,
+        alertsFolded: eventAlerts.folded.filter((f) => write.claimed.has(f.eventId)).length,
+        failures: [
+          ...plan.failures,
+          ...read.failures,
+          ...eventAlerts.failures,
+          ...write.failures,
+          ...incidentAlerts.failures,
+          ...incidentClaims.failures,
+          ...published.failures,
+        ],
       },
       { observer, metrics, logger },
     );
   };
 }
 
-/** The batch's groups whose event is in the table now, with the item as stored. */
-function storedGroups(
-  groups: readonly StoredGroup['group'][],
-  existing: ReadonlyMap<string, StoredGroup['stored']>,
-  written: ReadonlyMap<string, StoredGroup['stored']>,
-): StoredGroup[] {
-  return groups.flatMap((group) => {
-    const item = existing.get(group.key) ?? written.get(group.key);
-    return item ? [{ group, stored: item }] : [];
-  });
+/** Events stored by earlier batches that formed a new incident: they record its detection. */
+function earlierEventsOf(incidents: readonly IncidentOutcome[]): DetectionsUpdate[] {
+  return incidents
+    .filter((i) => i.status === 'new')
+    .flatMap(({ incident, earlierEvents }) =>
+      earlierEvents.map((e) => ({
+        key: { pk: callcenterKey(incident.callcenter), sk: eventSortKey(e.time, e.id) },
+        detections: [incident.detection],
+      })),
+    );
 }

@@ -4,7 +4,12 @@
 // look-alike because inline code has no escape for them.
 
 import type { Severity } from '../../contract/severity';
-import type { AlertDocument } from '../core/model';
+import type {
+  AlertDocument,
+  EventAlertDocument,
+  IncidentAlertDocument,
+  SummaryAlertDocument,
+} from '../core/model';
 
 export interface PlainText {
   readonly type: 'plain_text';
@@ -65,30 +70,36 @@ const field = (label: string, value: string): Mrkdwn => ({
 });
 
 export function formatSlackMessage(doc: AlertDocument): SlackMessage {
-  const severity = doc.severity.toUpperCase();
-  // Slack refuses the whole message when the header, emoji code included, exceeds its limit.
-  const header =
-    `${SEVERITY_EMOJI[doc.severity]} ${severity} ${headerWord(doc.type)}/${headerWord(doc.event)}`.slice(
-      0,
-      HEADER_LIMIT,
-    );
+  switch (doc.kind) {
+    case 'incident':
+      return incidentMessage(doc);
+    case 'summary':
+      return summaryMessage(doc);
+    default:
+      return eventMessage(doc);
+  }
+}
+
+/** Slack refuses the whole message when the header, emoji code included, exceeds its limit. */
+const headerBlock = (severity: Severity, words: string): SlackBlock => ({
+  type: 'header',
+  text: {
+    type: 'plain_text',
+    text: `${SEVERITY_EMOJI[severity]} ${severity.toUpperCase()} ${words}`.slice(0, HEADER_LIMIT),
+    emoji: true,
+  },
+});
+
+function eventMessage(doc: EventAlertDocument): SlackMessage {
   const params = Object.entries(doc.params);
   const shown = params.slice(0, MAX_PARAM_FIELDS);
   const hidden = params.length - shown.length;
   const context = [`Event ${literal(doc.eventId, 80)}`, `received ${literal(doc.receivedAt, 40)}`];
   if (hidden > 0) context.push(`${hidden} more param(s) in the stored event`);
-
   return {
-    text: `${severity}: ${literal(doc.summary)} (${literal(doc.callcenter, 80)})`,
+    text: `${doc.severity.toUpperCase()}: ${literal(doc.summary)} (${literal(doc.callcenter, 80)})`,
     blocks: [
-      {
-        type: 'header',
-        text: {
-          type: 'plain_text',
-          text: header,
-          emoji: true,
-        },
-      },
+      headerBlock(doc.severity, `${headerWord(doc.type)}/${headerWord(doc.event)}`),
       { type: 'section', text: { type: 'mrkdwn', text: literal(doc.summary, 1000) } },
       {
         type: 'section',
@@ -104,6 +115,83 @@ export function formatSlackMessage(doc: AlertDocument): SlackMessage {
         ],
       },
       { type: 'context', elements: [{ type: 'mrkdwn', text: context.join(' · ') }] },
+    ],
+  };
+}
+
+/** At most this many event ids in a Slack message; the rest are in the e-mail and the JSON. */
+const SLACK_EVENT_IDS = 10;
+
+function incidentMessage(doc: IncidentAlertDocument): SlackMessage {
+  const ids = doc.eventIds.slice(0, SLACK_EVENT_IDS).map((id) => literal(id, 40));
+  const more = doc.eventCount - ids.length;
+  return {
+    text: `${doc.severity.toUpperCase()} incident ${headerWord(doc.detection)}: ${literal(doc.summary)} (${literal(doc.callcenter, 80)})`,
+    blocks: [
+      headerBlock(doc.severity, `incident ${headerWord(doc.detection)}`),
+      { type: 'section', text: { type: 'mrkdwn', text: literal(doc.summary, 1000) } },
+      {
+        type: 'section',
+        fields: [
+          field('*Call center*', literal(doc.callcenter)),
+          field(`*${headerWord(doc.groupedBy)}*`, literal(doc.group)),
+          field(
+            '*Window*',
+            literal(`${doc.window.minutes} min: ${doc.window.start} .. ${doc.window.end}`, 120),
+          ),
+          field(
+            '*Reached*',
+            literal(
+              doc.threshold === undefined
+                ? 'sequence'
+                : `${doc.measure} (threshold ${doc.threshold})`,
+            ),
+          ),
+          ...(doc.values.length > 0
+            ? [
+                field(
+                  '*Values*',
+                  doc.values
+                    .slice(0, 10)
+                    .map((v) => literal(v, 80))
+                    .join(' '),
+                ),
+              ]
+            : []),
+        ],
+      },
+      {
+        type: 'context',
+        elements: [
+          {
+            type: 'mrkdwn',
+            text: `Incident ${literal(doc.incidentId, 40)} · events ${ids.join(' ')}${more > 0 ? ` and ${more} more` : ''}`,
+          },
+        ],
+      },
+    ],
+  };
+}
+
+function summaryMessage(doc: SummaryAlertDocument): SlackMessage {
+  return {
+    text: `${doc.severity.toUpperCase()}: ${literal(doc.summary)} (${literal(doc.callcenter, 80)})`,
+    blocks: [
+      headerBlock(
+        doc.severity,
+        `${doc.count} more ${headerWord(doc.type)}/${headerWord(doc.event)}`,
+      ),
+      { type: 'section', text: { type: 'mrkdwn', text: literal(doc.summary, 1000) } },
+      {
+        type: 'section',
+        fields: [
+          field('*Call center*', literal(doc.callcenter)),
+          field('*Rule*', literal(doc.rule)),
+          field('*Window*', literal(`${doc.since} .. ${doc.until}`, 120)),
+          field('*Folded*', literal(String(doc.count))),
+          ...doc.top.map((t) => field(literal(t.value, 80), literal(String(t.count)))),
+        ].slice(0, 10),
+      },
     ],
   };
 }

@@ -49,6 +49,18 @@ export function parseWebhookSecret(value: string): string {
   return url;
 }
 
+const REQUIRED_STRINGS: Readonly<Record<AlertDocument['kind'], readonly string[]>> = {
+  event: ['eventId', 'callcenter', 'timestamp', 'type', 'event', 'summary', 'receivedAt'],
+  incident: ['incidentId', 'detection', 'callcenter', 'groupedBy', 'group', 'summary'],
+  summary: ['summaryId', 'callcenter', 'type', 'event', 'rule', 'since', 'until', 'summary'],
+};
+
+const REQUIRED_ARRAYS: Readonly<Record<AlertDocument['kind'], readonly string[]>> = {
+  event: ['rules'],
+  incident: ['eventIds', 'values'],
+  summary: ['eventIds', 'top'],
+};
+
 /** The SNS message as an AlertDocument, or UnreadableAlertError. */
 export function readAlertDocument(message: string): AlertDocument {
   let parsed: unknown;
@@ -57,29 +69,26 @@ export function readAlertDocument(message: string): AlertDocument {
   } catch {
     throw new UnreadableAlertError('The SNS message is not JSON');
   }
-  const doc = parsed as Partial<Record<keyof AlertDocument, unknown>> | null;
-  const strings = [
-    'eventId',
-    'callcenter',
-    'timestamp',
-    'type',
-    'event',
-    'summary',
-    'receivedAt',
-  ] as const;
-  if (
-    doc === null ||
-    typeof doc !== 'object' ||
-    doc.version !== 1 ||
-    !strings.every((key) => typeof doc[key] === 'string') ||
-    !(SEVERITIES as readonly unknown[]).includes(doc.severity) ||
-    !Array.isArray(doc.rules) ||
-    typeof doc.params !== 'object' ||
-    doc.params === null
-  ) {
+  if (parsed === null || typeof parsed !== 'object') {
     throw new UnreadableAlertError('The SNS message is not an AlertDocument (version 1)');
   }
-  return parsed as AlertDocument;
+  const doc = parsed as Record<string, unknown>;
+  // Documents from before alert kinds existed are event alerts.
+  const kind = doc.kind ?? 'event';
+  if (kind !== 'event' && kind !== 'incident' && kind !== 'summary') {
+    throw new UnreadableAlertError('The SNS message is an alert of an unknown kind');
+  }
+  const wellFormed =
+    doc.version === 1 &&
+    (SEVERITIES as readonly unknown[]).includes(doc.severity) &&
+    REQUIRED_STRINGS[kind].every((key) => typeof doc[key] === 'string') &&
+    REQUIRED_ARRAYS[kind].every((key) => Array.isArray(doc[key])) &&
+    (kind !== 'event' || (typeof doc.params === 'object' && doc.params !== null)) &&
+    (kind !== 'incident' || (typeof doc.window === 'object' && doc.window !== null));
+  if (!wellFormed) {
+    throw new UnreadableAlertError('The SNS message is not an AlertDocument (version 1)');
+  }
+  return { ...doc, kind } as AlertDocument;
 }
 
 export function createSlackNotifier(deps: SlackNotifierDeps): SlackNotifierHandler {

@@ -2,7 +2,7 @@
 // records Lambda hands the ingest function, and what the Slack notifier receives from SNS.
 import { createHash } from 'node:crypto';
 import type { SNSEvent, SQSEvent, SQSRecord } from 'aws-lambda';
-import type { AlertDocument } from '../core/model';
+import type { EventAlertDocument } from '../core/model';
 
 export interface VoisoEventShape {
   timestamp: string;
@@ -118,10 +118,11 @@ export function sqsBatches(
   return events;
 }
 
-/** An alert document as the ingest function publishes it to SNS. */
-export function alertDocument(overrides: Partial<AlertDocument> = {}): AlertDocument {
+/** An event alert document as the ingest function publishes it to SNS. */
+export function alertDocument(overrides: Partial<EventAlertDocument> = {}): EventAlertDocument {
   return {
     version: 1,
+    kind: 'event',
     eventId: 'e3b0c44298fc1c14',
     callcenter: 'acme-main',
     timestamp: '2024-05-01T10:00:00.123Z',

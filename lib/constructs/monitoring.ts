@@ -195,6 +195,9 @@ export class Monitoring extends Construct {
         left: [
           metrics.ingest(METRICS.alertsPublished),
           metrics.ingest(METRICS.alertPublishFailures),
+          metrics.ingest(METRICS.incidentsDetected),
+          metrics.ingest(METRICS.alertsFolded),
+          metrics.ingest(METRICS.summariesPublished),
         ],
         width: 8,
       }),

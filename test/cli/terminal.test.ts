@@ -75,6 +75,7 @@ describe('formatSimulation', () => {
     },
     stored: [],
     alerts: [],
+    incidents: [],
     quarantined: [],
     deadLettered: [],
     rejected: [],

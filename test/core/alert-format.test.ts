@@ -59,7 +59,9 @@ describe('alert format', () => {
     expect(alert?.text).not.toMatch(/https?:\/\/|www\./);
     expect(alert?.text).toContain('"https[:]//evil.example/login"');
     // The JSON document is data for programs, kept as received.
-    expect(alert?.document.params.user).toBe('https://evil.example/login');
+    expect(alert?.document.kind === 'event' && alert.document.params.user).toBe(
+      'https://evil.example/login',
+    );
   });
 
   it('makes message attribute values acceptable to SNS', () => {

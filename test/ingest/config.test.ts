@@ -1,4 +1,4 @@
-import { ConfigurationError } from '../../contract/config';
+import { ConfigurationError, DEFAULT_DETECTION_SETTINGS } from '../../contract/config';
 import { loadIngestConfig } from '../../lambda/ingest/config';
 
 const env = (overrides: Record<string, string | undefined> = {}): NodeJS.ProcessEnv => ({
@@ -18,7 +18,7 @@ describe('loadIngestConfig', () => {
       alertsTopicArn: 'arn:aws:sns:us-east-1:1:alerts',
       criticalTopicArn: 'arn:aws:sns:us-east-1:1:critical',
       retentionDays: 365,
-      detection: { alertThreshold: 'high', severityOverrides: {}, suppressions: [] },
+      detection: DEFAULT_DETECTION_SETTINGS,
     });
   });
 

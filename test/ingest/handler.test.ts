@@ -5,6 +5,7 @@ import {
 } from '@aws-sdk/client-dynamodb';
 import { PublishBatchCommand, type PublishBatchCommandInput } from '@aws-sdk/client-sns';
 import { mockClient } from 'aws-sdk-client-mock';
+import { DEFAULT_DETECTION_SETTINGS } from '../../contract/config';
 import { INDEXES } from '../../contract/table';
 import { type RunningDynalite, startDynalite } from '../../lambda/testing/dynalite';
 import { DOCUMENTED_PAIRS, sqsEvent, sqsRecord, voisoEvent } from '../../lambda/testing/factories';
@@ -74,7 +75,8 @@ describe('ingest handler against dynalite', () => {
         'unauthorized_ip',
       ].sort(),
     );
-    expect(high.every((i) => i.alertState === 'sent')).toBe(true);
+    const alertRecords = await h.alertRecords(high.map((i) => String(i.eventId)));
+    expect(alertRecords.map((r) => r?.state)).toEqual(high.map(() => 'sent'));
     const first = byCallcenter.find((i) => i.event === 'incorrect_password');
     expect(first).toMatchObject({
       kind: 'event',
@@ -88,10 +90,30 @@ describe('ingest handler against dynalite', () => {
       receivedAt: '2024-05-06T07:08:10.000Z',
       expiresAt: Date.parse('2024-05-06T07:08:10.000Z') / 1000 + 365 * 86400,
     });
-    const calls = publishInputs(h.sns);
-    expect(calls).toHaveLength(1);
-    expect(calls[0]?.TopicArn).toBe(TOPICS.alerts);
-    expect(calls[0]?.PublishBatchRequestEntries).toHaveLength(6);
+    const entries = publishInputs(h.sns).flatMap((call) =>
+      (call.PublishBatchRequestEntries ?? []).map((e) => ({
+        topic: call.TopicArn,
+        kind: e.MessageAttributes?.kind?.StringValue,
+        rule: e.MessageAttributes?.rule?.StringValue,
+      })),
+    );
+    expect(entries.filter((e) => e.kind === 'event')).toHaveLength(6);
+    expect(entries.every((e) => e.kind !== 'event' || e.topic === TOPICS.alerts)).toBe(true);
+    // The documented examples share one user and one instant: a failed password and a login
+    // (brute force that succeeded), a user added and deleted (a short-lived account), and a
+    // login refused from 8.8.8.8 as 8.8.8.8/32 is allowed (a refused address let in).
+    expect(
+      entries
+        .filter((e) => e.kind === 'incident')
+        .map((e) => `${e.rule} ${e.topic === TOPICS.critical ? 'critical' : 'alerts'}`)
+        .sort(),
+    ).toEqual([
+      'brute-force-succeeded alerts',
+      'brute-force-succeeded critical',
+      'refused-ip-allowed alerts',
+      'refused-ip-allowed critical',
+      'short-lived-account alerts',
+    ]);
   });
 
   it('publishes the exact SNS command: per-protocol JSON, subject, attributes; critical to both topics', async () => {
@@ -129,6 +151,7 @@ describe('ingest handler against dynalite', () => {
     ]);
     expect(JSON.parse(message.lambda)).toEqual({
       version: 1,
+      kind: 'event',
       eventId,
       callcenter: 'acme',
       timestamp: '2020-10-10T10:11:12.12Z',
@@ -383,7 +406,8 @@ describe('ingest handler against dynalite', () => {
       KeyConditionExpression: 'pk = :pk',
       ExpressionAttributeValues: { ':pk': { S: 'CC#acme' } },
     });
-    expect(items.map((i) => i.alertState)).toEqual(['sent', 'sent']);
+    const records = await h.alertRecords(items.map((i) => String(i.eventId)));
+    expect(records.map((r) => r?.state)).toEqual(['sent', 'sent']);
     expect(h.outcomes.stored.filter((i) => i.event === 'unauthorized_ip')).toHaveLength(2);
   });
 
@@ -423,7 +447,8 @@ describe('ingest handler against dynalite', () => {
       KeyConditionExpression: 'pk = :pk',
       ExpressionAttributeValues: { ':pk': { S: 'CC#partial' } },
     });
-    expect(item).toMatchObject({ alertState: 'sent', alertTopicsSent: ['alerts', 'critical'] });
+    const [record] = await h.alertRecords([String(item?.eventId)]);
+    expect(record).toMatchObject({ state: 'sent', topicsSent: ['alerts', 'critical'] });
   });
 
   it('fails the records when the whole PublishBatch call fails', async () => {
@@ -439,14 +464,18 @@ describe('ingest handler against dynalite', () => {
       KeyConditionExpression: 'pk = :pk',
       ExpressionAttributeValues: { ':pk': { S: 'CC#acme' } },
     });
-    expect(items.map((i) => i.alertState)).toEqual(['pending']);
+    // The claim is released (not sent, no topic reached): the retry claims it at once.
+    const records = await h.alertRecords(items.map((i) => String(i.eventId)));
+    expect(records.map((r) => [r?.state, r?.topicsSent, r?.leaseUntil])).toEqual([
+      ['partial', [], 0],
+    ]);
   });
 
   it('keeps call centers with # apart and stores unknown events flagged', async () => {
     // Prepare
     const h = await createHarness(db, {
       retentionDays: 0,
-      detection: { alertThreshold: 'high', severityOverrides: {}, suppressions: [] },
+      detection: DEFAULT_DETECTION_SETTINGS,
     });
     const records = [
       sqsRecord(voisoEvent('app_login/successful_login', { callcenter: 'a#b' })),

@@ -1,9 +1,16 @@
 // A handler wired to dynalite and a stubbed SNS client, with an observer recording outcomes.
-import { DynamoDBClient, QueryCommand, type QueryCommandInput } from '@aws-sdk/client-dynamodb';
+import {
+  BatchGetItemCommand,
+  DynamoDBClient,
+  QueryCommand,
+  type QueryCommandInput,
+} from '@aws-sdk/client-dynamodb';
 import { PublishBatchCommand, SNSClient } from '@aws-sdk/client-sns';
 import { mockClient } from 'aws-sdk-client-mock';
 import { DynamoDbEventStore } from '../../lambda/adapters/dynamodb-event-store';
-import { fromAttributes } from '../../lambda/adapters/item-codec';
+import { fromAttributes, toAttributes } from '../../lambda/adapters/item-codec';
+import { alertRecordKey } from '../../lambda/core/keys';
+import type { AlertRecord } from '../../lambda/core/records';
 import { SnsAlertPublisher } from '../../lambda/adapters/sns-alert-publisher';
 import type { Alert } from '../../lambda/core/alert-format';
 import type { EventItem } from '../../lambda/core/items';
@@ -33,7 +40,18 @@ export interface Harness {
   readonly sns: ReturnType<typeof mockClient>;
   readonly outcomes: Outcomes;
   query(input: Omit<QueryCommandInput, 'TableName'>): Promise<Record<string, unknown>[]>;
+  /** The alert record of each key (an event, incident or summary id), in order. */
+  alertRecords(keys: readonly string[]): Promise<(AlertRecord | undefined)[]>;
 }
+
+/**
+ * The single-event alert tests count each alert; folding (repeats of a rule go into one summary)
+ * has tests of its own, so the harness runs with it off unless given a configuration.
+ */
+export const UNFOLDED_CONFIG: IngestConfig = {
+  ...DEFAULT_INGEST_CONFIG,
+  detection: { ...DEFAULT_INGEST_CONFIG.detection, foldingWindowMinutes: 0 },
+};
 
 /** Every published entry succeeds unless a test says otherwise. */
 export const acceptEveryEntry = (input: { PublishBatchRequestEntries?: { Id?: string }[] }) => ({
@@ -50,7 +68,7 @@ export function snsAcceptsAll(sns: ReturnType<typeof mockClient>): void {
 
 export async function createHarness(
   db: RunningDynalite,
-  config: IngestConfig = DEFAULT_INGEST_CONFIG,
+  config: IngestConfig = UNFOLDED_CONFIG,
   now = () => new Date('2024-05-06T07:08:10.000Z'),
 ): Promise<Harness> {
   const tableName = await createEventsTable(db.client);
@@ -97,6 +115,22 @@ export async function createHarness(
     storeClient,
     sns,
     outcomes,
+    async alertRecords(keys) {
+      const read = await db.client.send(
+        new BatchGetItemCommand({
+          RequestItems: {
+            [tableName]: {
+              Keys: keys.map((key) => toAttributes(alertRecordKey(key))),
+              ConsistentRead: true,
+            },
+          },
+        }),
+      );
+      const records = (read.Responses?.[tableName] ?? []).map(
+        (raw) => fromAttributes(raw) as AlertRecord,
+      );
+      return keys.map((key) => records.find((r) => r.alertKey === key));
+    },
     async query(input) {
       const items: Record<string, unknown>[] = [];
       let start: QueryCommandInput['ExclusiveStartKey'];

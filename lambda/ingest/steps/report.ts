@@ -3,14 +3,21 @@
 import type { SQSBatchResponse } from 'aws-lambda';
 import { METRICS, type MetricName } from '../../../contract/metrics';
 import type { Alert } from '../../core/alert-format';
+import type { EventItem } from '../../core/items';
 import type { IngestObserver } from '../../ports/observer';
 import type { Logger, Metrics } from '../../ports/telemetry';
+import type { EventGroup } from '../batch';
 import { errorText, type QuarantineGroup, type RecordFailure } from '../batch';
-import type { StoredGroup } from './publish-due';
+
+/** A group whose event is stored (new or existing), with the item as stored. */
+export interface StoredGroup {
+  readonly group: EventGroup;
+  readonly stored: EventItem;
+}
 
 export interface BatchOutcome {
   readonly records: number;
-  /** Every stored group with its final item (as marked, when a mark was written). */
+  /** Every group whose event is stored, with its item. */
   readonly stored: readonly StoredGroup[];
   /** Group keys whose item this batch wrote. */
   readonly written: ReadonlySet<string>;
@@ -19,6 +26,10 @@ export interface BatchOutcome {
   readonly alertPublishFailures: number;
   readonly storeRetries: number;
   readonly markFailures: number;
+  /** Incidents found new by this batch. */
+  readonly incidentsDetected: number;
+  /** Event alerts folded into a window's summary instead of sent. */
+  readonly alertsFolded: number;
   /** In the order the steps found them; a record's first reason is the one reported. */
   readonly failures: readonly RecordFailure[];
 }
@@ -121,6 +132,8 @@ function recordTelemetry(
   count(METRICS.storeRetries, outcome.storeRetries);
   count(METRICS.failedRecords, failures.size);
   if (outcome.markFailures > 0) count(METRICS.alertStateMarkFailures, outcome.markFailures);
+  count(METRICS.incidentsDetected, outcome.incidentsDetected);
+  count(METRICS.alertsFolded, outcome.alertsFolded);
   metrics.publishStoredMetrics();
 
   logger.info('Batch processed', {
@@ -128,6 +141,8 @@ function recordTelemetry(
     ...counts,
     alertsPublished: outcome.alertsSent.length,
     alertPublishFailures: outcome.alertPublishFailures,
+    incidentsDetected: outcome.incidentsDetected,
+    alertsFolded: outcome.alertsFolded,
     storeRetries: outcome.storeRetries,
     failed: failures.size,
   });

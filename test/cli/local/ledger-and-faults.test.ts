@@ -1,8 +1,9 @@
 // Pure parts of the local pipeline: where each message ended, and the injected store faults.
 import { FaultyEventStore, parseFaultSpec } from '../../../cli/local/faults';
 import { MessageLedger } from '../../../cli/local/pipeline';
-import type { StoredItem } from '../../../lambda/core/items';
+import type { StoredItem } from '../../../lambda/core/records';
 import type { EventStore } from '../../../lambda/ports/event-store';
+import { InMemoryEventStore } from '../../../lambda/testing/memory-ports';
 
 const item = (sk: string, text: string) =>
   ({ pk: 'CC#acme', sk, kind: 'quarantine', body: text }) as unknown as StoredItem;
@@ -37,8 +38,13 @@ describe('MessageLedger', () => {
 
 describe('FaultyEventStore', () => {
   const written: StoredItem[][] = [];
+  const memory = new InMemoryEventStore();
   const inner: EventStore = {
-    lookup: async () => ({ existing: [], unknown: [] }),
+    read: memory.read.bind(memory),
+    writeVersioned: memory.writeVersioned.bind(memory),
+    addDetections: memory.addDetections.bind(memory),
+    query: memory.query.bind(memory),
+    remove: memory.remove.bind(memory),
     write: async (items) => {
       written.push([...items]);
       return { unwritten: [], retries: 0 };

@@ -1,0 +1,322 @@
+// The pipeline's own records in the events table, beside the audit trail: one alert record per
+// alert (its claim and delivery), incidents, the detections' per-group state, and folding
+// windows with the alerts folded into them. Plain data and pure builders; keys in keys.ts.
+import type { AlertKind, AlertTopic } from '../../contract/alerts';
+import type { DetectionId } from '../../contract/detections';
+import type { Severity } from '../../contract/severity';
+import type { DetectionState, Incident, RecordedIncident } from './detections/engine';
+import type { Observation } from './detections/model';
+import type { AuditItem, ItemKey } from './items';
+import {
+  alertRecordKey,
+  detectionStateKey,
+  foldedKey,
+  foldKey,
+  foldWindowKey,
+  incidentKey,
+} from './keys';
+
+/**
+ * `claimed`: an invocation is publishing it (until `leaseUntil`); `partial`: some topics were
+ * reached and the claim was released, so the next delivery publishes the rest; `sent`: done;
+ * `folded`: counted in a folding window's summary instead of being sent on its own.
+ */
+export type AlertRecordState = 'claimed' | 'partial' | 'sent' | 'folded';
+
+/** Items written with a condition on their version (optimistic concurrency). */
+export interface Versioned {
+  /** 1 for the first write; a write expects the version it read (0: the item must not exist). */
+  readonly version: number;
+}
+
+export interface AlertRecord extends ItemKey, Versioned {
+  readonly kind: 'alert';
+  /** The event id, incident id or summary id the alert is about. */
+  readonly alertKey: string;
+  readonly alertKind: AlertKind;
+  readonly state: AlertRecordState;
+  readonly topicsSent: readonly AlertTopic[];
+  /** Message ids of the records whose invocation claimed it (a redelivery of one may take over). */
+  readonly owners: readonly string[];
+  /** Epoch ms; after it, a claim may be taken over (the claimant crashed or timed out). */
+  readonly leaseUntil: number;
+  readonly callcenter: string;
+  readonly rule: string;
+  readonly severity: Severity;
+  /** The alerted event's or incident's item. */
+  readonly subject: ItemKey;
+  /** The folding window whose summary counts this alert (state `folded`). */
+  readonly foldWindow?: string;
+  readonly updatedAt: string;
+  readonly expiresAt?: number;
+}
+
+export interface IncidentItem extends ItemKey {
+  readonly kind: 'incident';
+  readonly incidentId: string;
+  readonly detection: DetectionId;
+  readonly callcenter: string;
+  /** The group within the call center (`user:alice@acme.com`, `callcenter`...). */
+  readonly group: string;
+  readonly groupedBy: string;
+  readonly key?: string;
+  /** Normalised event times of its first and last event. */
+  readonly start: string;
+  readonly end: string;
+  readonly severity: Severity;
+  readonly measure: number;
+  readonly threshold?: number;
+  readonly windowMinutes: number;
+  readonly values: readonly string[];
+  readonly eventIds: readonly string[];
+  readonly eventCount: number;
+  readonly suppressed: boolean;
+  /** At or above the alert threshold and not suppressed. */
+  readonly alertDue: boolean;
+  readonly detectedAt: string;
+  readonly expiresAt?: number;
+}
+
+export interface DetectionStateItem extends ItemKey, Versioned {
+  readonly kind: 'detection-state';
+  readonly detection: DetectionId;
+  readonly callcenter: string;
+  readonly group: string;
+  readonly since: number;
+  readonly observations: readonly Observation[];
+  readonly incidents: readonly RecordedIncident[];
+  /** Wall-clock epoch seconds; the state is also treated as empty in code once past it. */
+  readonly expiresAt: number;
+}
+
+/** The folding window open now for one (call center, rule, severity). */
+export interface FoldItem extends ItemKey, Versioned {
+  readonly kind: 'fold';
+  readonly callcenter: string;
+  readonly rule: string;
+  readonly severity: Severity;
+  readonly windowId: string;
+  /** Arrival times, epoch ms. */
+  readonly opensAt: number;
+  readonly closesAt: number;
+  readonly expiresAt: number;
+}
+
+/** A window waiting for its summary; the scheduled flush reads these by closing time. */
+export interface FoldWindowItem extends ItemKey {
+  readonly kind: 'fold-window';
+  readonly windowId: string;
+  readonly callcenter: string;
+  readonly rule: string;
+  readonly severity: Severity;
+  readonly type: string;
+  readonly event: string;
+  readonly opensAt: number;
+  readonly closesAt: number;
+  /** The alert that went out when the window opened. */
+  readonly openedBy: string;
+  readonly expiresAt: number;
+}
+
+/** One alert folded into a window. */
+export interface FoldedItem extends ItemKey {
+  readonly kind: 'folded';
+  readonly windowId: string;
+  readonly eventId: string;
+  readonly eventKey: ItemKey;
+  /** Normalised event time. */
+  readonly time: string;
+  /** Who the alert was about (user, else who), and the address or range involved. */
+  readonly who?: string;
+  readonly value?: string;
+  readonly expiresAt: number;
+}
+
+export type PipelineRecord =
+  | AlertRecord
+  | IncidentItem
+  | DetectionStateItem
+  | FoldItem
+  | FoldWindowItem
+  | FoldedItem;
+
+export type StoredItem = AuditItem | PipelineRecord;
+export type VersionedItem = AlertRecord | DetectionStateItem | FoldItem;
+
+const SECOND = 1_000;
+const epochSeconds = (ms: number): number => Math.floor(ms / SECOND);
+
+/** The ISO text of an epoch-ms event time in the normalised form (nanosecond digits zero). */
+export const normalisedTime = (ms: number): string =>
+  `${new Date(ms).toISOString().slice(0, 23)}000000Z`;
+
+/** Epoch ms of a normalised time (sub-millisecond digits dropped). */
+export const timeMs = (normalised: string): number => Date.parse(`${normalised.slice(0, 23)}Z`);
+
+// ---------------------------------------------------------------------------------------------
+// Detection state <-> item
+
+export function stateItem(
+  state: DetectionState,
+  version: number,
+  expiresAtMs: number,
+): DetectionStateItem {
+  return {
+    ...detectionStateKey(state.detection, state.callcenter, state.group),
+    kind: 'detection-state',
+    detection: state.detection,
+    callcenter: state.callcenter,
+    group: state.group,
+    since: state.since,
+    observations: state.observations,
+    incidents: state.incidents,
+    version,
+    expiresAt: epochSeconds(expiresAtMs),
+  };
+}
+
+/** The state an item holds, or nothing when DynamoDB has not yet removed an expired item. */
+export function stateOf(item: DetectionStateItem, nowMs: number): DetectionState | undefined {
+  if (item.expiresAt * SECOND <= nowMs) return undefined;
+  return {
+    detection: item.detection,
+    callcenter: item.callcenter,
+    group: item.group,
+    since: item.since,
+    observations: item.observations,
+    incidents: item.incidents,
+    version: item.version,
+  };
+}
+
+// ---------------------------------------------------------------------------------------------
+// Incidents
+
+export function incidentItem(
+  incident: Incident,
+  alertDue: boolean,
+  detectedAt: Date,
+  expiresAt: number | undefined,
+): IncidentItem {
+  const start = normalisedTime(incident.start);
+  return {
+    ...incidentKey(start, incident.id),
+    kind: 'incident',
+    incidentId: incident.id,
+    detection: incident.detection,
+    callcenter: incident.callcenter,
+    group: incident.group,
+    groupedBy: incident.groupedBy,
+    ...(incident.key !== undefined && { key: incident.key }),
+    start,
+    end: normalisedTime(incident.end),
+    severity: incident.severity,
+    measure: incident.measure,
+    ...(incident.threshold !== undefined && { threshold: incident.threshold }),
+    windowMinutes: incident.windowMinutes,
+    values: incident.values,
+    eventIds: incident.eventIds,
+    eventCount: incident.eventCount,
+    suppressed: incident.suppressed,
+    alertDue,
+    detectedAt: detectedAt.toISOString(),
+    ...(expiresAt !== undefined && { expiresAt }),
+  };
+}
+
+// ---------------------------------------------------------------------------------------------
+// Alert records
+
+export interface AlertRecordFields {
+  readonly alertKey: string;
+  readonly alertKind: AlertKind;
+  readonly callcenter: string;
+  readonly rule: string;
+  readonly severity: Severity;
+  readonly subject: ItemKey;
+}
+
+/** A record in a new state; the version is the one read plus one. */
+export function alertRecord(
+  fields: AlertRecordFields,
+  change: {
+    readonly state: AlertRecordState;
+    readonly topicsSent: readonly AlertTopic[];
+    readonly owners: readonly string[];
+    readonly leaseUntil: number;
+    readonly foldWindow?: string;
+  },
+  previousVersion: number,
+  now: Date,
+  expiresAt: number | undefined,
+): AlertRecord {
+  return {
+    ...alertRecordKey(fields.alertKey),
+    kind: 'alert',
+    ...fields,
+    state: change.state,
+    topicsSent: change.topicsSent,
+    owners: change.owners,
+    leaseUntil: change.leaseUntil,
+    ...(change.foldWindow !== undefined && { foldWindow: change.foldWindow }),
+    version: previousVersion + 1,
+    updatedAt: now.toISOString(),
+    ...(expiresAt !== undefined && { expiresAt }),
+  };
+}
+
+export type ClaimDecision = 'claim' | 'done' | 'busy';
+
+/**
+ * Whether this invocation may publish an alert, given its record as read: nobody has it, the
+ * last claimant released it or its lease ran out, or the claimant's own message is being
+ * redelivered (so that invocation is over): claim. Sent or folded: done. Someone else holds a
+ * live claim: busy (the record fails and SQS retries it after the visibility timeout, by which
+ * time the alert is sent or the lease has run out).
+ */
+export function claimDecision(
+  record: AlertRecord | undefined,
+  nowMs: number,
+  carriers: readonly string[],
+): ClaimDecision {
+  if (record === undefined) return 'claim';
+  if (record.state === 'sent' || record.state === 'folded') return 'done';
+  if (record.state === 'partial' || record.leaseUntil <= nowMs) return 'claim';
+  return record.owners.some((owner) => carriers.includes(owner)) ? 'claim' : 'busy';
+}
+
+// ---------------------------------------------------------------------------------------------
+// Folding
+
+export const foldItem = (
+  fields: Pick<FoldItem, 'callcenter' | 'rule' | 'severity' | 'windowId' | 'opensAt' | 'closesAt'>,
+  previousVersion: number,
+  retainMs: number,
+): FoldItem => ({
+  ...foldKey(fields.callcenter, fields.rule, fields.severity),
+  kind: 'fold',
+  ...fields,
+  version: previousVersion + 1,
+  expiresAt: epochSeconds(fields.closesAt + retainMs),
+});
+
+export const foldWindowItem = (
+  fields: Omit<FoldWindowItem, 'pk' | 'sk' | 'kind' | 'expiresAt'>,
+  retainMs: number,
+): FoldWindowItem => ({
+  ...foldWindowKey(new Date(fields.closesAt).toISOString(), fields.windowId),
+  kind: 'fold-window',
+  ...fields,
+  expiresAt: epochSeconds(fields.closesAt + retainMs),
+});
+
+export const foldedItem = (
+  fields: Omit<FoldedItem, 'pk' | 'sk' | 'kind' | 'expiresAt'>,
+  closesAt: number,
+  retainMs: number,
+): FoldedItem => ({
+  ...foldedKey(fields.windowId, fields.eventId),
+  kind: 'folded',
+  ...fields,
+  expiresAt: epochSeconds(closesAt + retainMs),
+});
