@@ -31,7 +31,8 @@ export interface ObservedAlert {
   /** The PublishBatch entry id. */
   readonly entryId: string;
   readonly topic: 'alerts' | 'critical';
-  readonly eventId: string;
+  /** What the alert is about: an event id, an incident id (`inc-`) or a summary id (`sum-`). */
+  readonly alertKey: string;
   /** Set when the invocation that published it was inside an at-least-once window. */
   readonly window?: AlertWindow;
 }
@@ -45,6 +46,30 @@ export interface SoakObservation {
   readonly alerts: readonly ObservedAlert[];
   /** Content keys that two overlapping invocations carried. */
   readonly concurrentContents: ReadonlySet<string>;
+  /** Alert-worthy events folded into a window's summary instead of alerted on their own. */
+  readonly folded: readonly { readonly eventId: string; readonly windowId: string }[];
+  /** The incidents the pipeline recorded. */
+  readonly incidents: readonly ObservedIncident[];
+  /**
+   * The incidents one evaluation of every stored event at once finds: what the pipeline must
+   * have found, batch by batch, in whatever order and concurrency the events arrived.
+   */
+  readonly expectedIncidents: readonly ObservedIncident[];
+}
+
+export interface ObservedIncident {
+  readonly id: string;
+  readonly detection: string;
+  readonly callcenter: string;
+  readonly group: string;
+  readonly key?: string;
+  /** Event times, epoch ms. */
+  readonly start: number;
+  readonly end: number;
+  readonly windowMs: number;
+  readonly severity: Severity;
+  /** At or above the threshold and not suppressed: its alert is expected. */
+  readonly due: boolean;
 }
 
 export interface SoakVerdict {
@@ -58,6 +83,14 @@ export interface SoakVerdict {
     readonly deadLettered: number;
     readonly doomed: number;
     readonly alertWorthyEvents: number;
+    /** Alert-worthy events folded into a summary rather than alerted on their own. */
+    readonly foldedEvents: number;
+    readonly summaries: number;
+    readonly incidents: number;
+    /** Incidents whose alert never went out, or that one evaluation of all events finds but the pipeline did not (must be 0). */
+    readonly incidentsLost: number;
+    /** Incidents alerted more than once per topic, outside a documented window (goal 0). */
+    readonly incidentsAlertedTwice: number;
     readonly alertsPublished: number;
     /** Extra publishes of an alert, each inside a documented at-least-once window. */
     readonly explainedDuplicateAlerts: number;
@@ -160,34 +193,31 @@ export function checkSoak(observation: SoakObservation): SoakVerdict {
     );
   }
 
-  // Alerts: exactly once per (event, topic) for alert-worthy events, except publishes from
-  // invocations that crashed between publishing and marking the alert sent.
-  const storedById = new Map(observation.events.map((e) => [e.eventId, e]));
+  // Alerts: exactly once per (subject, topic) for every alert due: alert-worthy events not
+  // folded, incidents due, and the summary of every window that folded something; a second
+  // publish only from an invocation inside a documented at-least-once window.
   const publishes = new Map<string, ObservedAlert[]>();
   for (const alert of observation.alerts) {
-    const key = `${alert.eventId}|${alert.topic}`;
+    const key = `${alert.alertKey}|${alert.topic}`;
     publishes.set(key, [...(publishes.get(key) ?? []), alert]);
   }
-  let alertWorthyEvents = 0;
+  const topicsOf = (severity: Severity) =>
+    severity === 'critical' ? (['alerts', 'critical'] as const) : (['alerts'] as const);
+  const expectedKeys = new Set<string>();
   let explainedDuplicateAlerts = 0;
   const explainedByWindow: Record<string, number> = {};
-  const expectedKeys = new Set<string>();
-  for (const event of observation.events) {
-    if (!isAlertWorthy(event.severity) || event.suppressedBy !== undefined) continue;
-    alertWorthyEvents++;
-    const topics = event.severity === 'critical' ? ['alerts', 'critical'] : ['alerts'];
-    for (const topic of topics) {
-      const key = `${event.eventId}|${topic}`;
+  /** Checks one due alert; returns false when it was published twice without a reason. */
+  const expectOnce = (alertKey: string, severity: Severity, what: string, concurrent: boolean) => {
+    let once = true;
+    for (const topic of topicsOf(severity)) {
+      const key = `${alertKey}|${topic}`;
       expectedKeys.add(key);
-      const sentAlerts = publishes.get(key) ?? [];
-      if (sentAlerts.length === 0) {
-        violate(
-          `alert-worthy event ${contentKeyOf(event)} (${event.severity}) never alerted on ${topic}`,
-        );
-      } else if (sentAlerts.length > 1) {
-        const extra = sentAlerts.length - 1;
-        const inWindow = sentAlerts.filter((a) => a.window !== undefined);
-        const concurrent = observation.concurrentContents.has(contentKeyOf(event));
+      const sent = publishes.get(key) ?? [];
+      if (sent.length === 0) {
+        violate(`${what} never alerted on ${topic}`);
+      } else if (sent.length > 1) {
+        const extra = sent.length - 1;
+        const inWindow = sent.filter((a) => a.window !== undefined);
         if (inWindow.length >= extra || concurrent) {
           explainedDuplicateAlerts += extra;
           // Concurrency first: it explains a repeat by itself, whatever else the invocations met.
@@ -196,29 +226,85 @@ export function checkSoak(observation: SoakObservation): SoakVerdict {
             : (inWindow[0]?.window ?? 'same content delivered to two concurrent invocations');
           explainedByWindow[window] = (explainedByWindow[window] ?? 0) + extra;
         } else {
-          violate(
-            `event ${contentKeyOf(event)} alerted ${sentAlerts.length} times on ${topic}, ${inWindow.length} explained`,
-          );
+          once = false;
+          violate(`${what} alerted ${sent.length} times on ${topic}, ${inWindow.length} explained`);
         }
       }
     }
-  }
-  for (const [key, alerts] of publishes) {
-    if (expectedKeys.has(key)) continue;
-    const eventId = alerts[0]?.eventId ?? '';
-    const stored = storedById.get(eventId);
-    violate(
-      stored === undefined
-        ? `alert for event ${eventId} that is not stored`
-        : `alert on ${alerts[0]?.topic} for ${contentKeyOf(stored)} at ${stored.severity}, which should not alert there`,
+    return once;
+  };
+
+  const foldedWindow = new Map(observation.folded.map((f) => [f.eventId, f.windowId]));
+  const windowSeverity = new Map<string, Severity>();
+  let alertWorthyEvents = 0;
+  for (const event of observation.events) {
+    if (!isAlertWorthy(event.severity) || event.suppressedBy !== undefined) continue;
+    alertWorthyEvents++;
+    const window = foldedWindow.get(event.eventId);
+    if (window !== undefined) {
+      windowSeverity.set(window, event.severity);
+      continue;
+    }
+    expectOnce(
+      event.eventId,
+      event.severity,
+      `alert-worthy event ${contentKeyOf(event)} (${event.severity})`,
+      observation.concurrentContents.has(contentKeyOf(event)),
     );
   }
+  for (const [window, severity] of windowSeverity) {
+    // Summary ids are the window id's digest with another prefix (lambda/core/folding.ts).
+    expectOnce(`sum-${window.slice(4)}`, severity, `the summary of window ${window}`, false);
+  }
 
-  const accounted =
-    observation.events.length + duplicates + observation.quarantined.length + dead.size;
-  if (accounted !== observation.sent.length) {
+  let incidentsLost = 0;
+  let incidentsAlertedTwice = 0;
+  for (const incident of observation.incidents) {
+    if (!incident.due) continue;
+    const before = violations.length;
+    const once = expectOnce(
+      incident.id,
+      incident.severity,
+      `incident ${incident.detection} ${incident.id}`,
+      false,
+    );
+    if (!once) incidentsAlertedTwice++;
+    if (violations.length > before && once) incidentsLost++;
+  }
+  // What one evaluation of every stored event finds, the pipeline must have found, and the
+  // other way round (the same detection, group and key, overlapping in time).
+  const overlaps = (a: ObservedIncident, b: ObservedIncident) =>
+    a.detection === b.detection &&
+    a.callcenter === b.callcenter &&
+    a.group === b.group &&
+    a.key === b.key &&
+    a.start <= b.end + b.windowMs &&
+    b.start <= a.end + a.windowMs;
+  for (const expected of observation.expectedIncidents) {
+    if (!observation.incidents.some((i) => overlaps(i, expected))) {
+      incidentsLost++;
+      violate(
+        `incident ${expected.detection} ${expected.group} at ${new Date(expected.start).toISOString()} not found`,
+      );
+    }
+  }
+  for (const incident of observation.incidents) {
+    if (!observation.expectedIncidents.some((e) => overlaps(incident, e))) {
+      violate(
+        `incident ${incident.detection} ${incident.group} ${incident.id} has no counterpart in the events`,
+      );
+    }
+  }
+
+  const storedById = new Map(observation.events.map((e) => [e.eventId, e]));
+  for (const [key, alerts] of publishes) {
+    if (expectedKeys.has(key)) continue;
+    const alertKey = alerts[0]?.alertKey ?? '';
+    const stored = storedById.get(alertKey);
     violate(
-      `sent ${observation.sent.length} != stored + duplicates + quarantined + dead-lettered (${accounted})`,
+      stored === undefined
+        ? `alert ${alertKey} on ${alerts[0]?.topic} that nothing due explains`
+        : `alert on ${alerts[0]?.topic} for ${contentKeyOf(stored)} at ${stored.severity}, which should not alert there`,
     );
   }
 
@@ -232,6 +318,11 @@ export function checkSoak(observation: SoakObservation): SoakVerdict {
       deadLettered: observation.deadLettered.length,
       doomed: doomed.length,
       alertWorthyEvents,
+      foldedEvents: observation.folded.length,
+      summaries: windowSeverity.size,
+      incidents: observation.incidents.length,
+      incidentsLost,
+      incidentsAlertedTwice,
       alertsPublished: observation.alerts.length,
       explainedDuplicateAlerts,
       explainedByWindow,

@@ -12,7 +12,21 @@ import {
 import { SqsEventSourcePoller } from '../../cli/local/poller';
 import { sendBodies } from '../../cli/send-messages';
 import { PIPELINE_DEFAULTS } from '../../contract/pipeline-defaults';
+import { DynamoDbEventStore } from '../../lambda/adapters/dynamodb-event-store';
+import { SnsAlertPublisher } from '../../lambda/adapters/sns-alert-publisher';
+import {
+  contributions,
+  emptyState,
+  evaluateGroup,
+  resolveTunings,
+} from '../../lambda/core/detections/engine';
+import type { EventItem } from '../../lambda/core/items';
+import { type IncidentItem, timeMs } from '../../lambda/core/records';
+import { createFlush } from '../../lambda/flush/create-flush';
+import { detectionEventOf } from '../../lambda/ingest/batch';
+import { DEFAULT_INGEST_CONFIG } from '../../lambda/ingest/config';
 import type { IngestHandler } from '../../lambda/ingest/create-handler';
+import { incidentDue } from '../../lambda/ingest/steps/plan-alerts';
 import { type GeneratedMessage, generateMix } from '../generate';
 import { InMemorySns } from '../support/aws-clients';
 import { startEmulatorProcess } from '../support/emulator-process';
@@ -24,13 +38,14 @@ import {
   type InjectedFault,
   invocationFaults,
 } from '../support/faults';
-import { dynamoDbClient, snsClient, voisoSecHandler } from '../support/handlers';
+import { dynamoDbClient, snsClient, TOPICS, voisoSecHandler } from '../support/handlers';
 import { seededRandom } from '../support/random';
 import {
   type AlertWindow,
   checkSoak,
   type ObservedAlert,
   type ObservedEvent,
+  type ObservedIncident,
   type SentMessage,
   type SoakVerdict,
 } from './checker';
@@ -161,6 +176,23 @@ export async function runSoak(options: SoakOptions): Promise<SoakResult> {
     }
     await Promise.all(pollers.map((p) => p.stop()));
     pollers.length = 0;
+    // Every folding window closes, as the scheduled flush would close them; its publishes are
+    // observed like the handler's (outside any invocation, so no fault is injected into them).
+    const flushPublisher = new SnsAlertPublisher({ client: sns, topics: TOPICS });
+    await createFlush({
+      store: new DynamoDbEventStore({ client: dynamodb, tableName: emulators.tableName }),
+      alerts: {
+        async publish(batch) {
+          const outcome = await flushPublisher.publish(batch);
+          const failed = new Set(outcome.failed);
+          for (const alert of batch) {
+            if (!failed.has(alert.id)) alerts.push(observedAlert(alert.id, undefined));
+          }
+          return outcome;
+        },
+      },
+      retentionDays: 0,
+    })({ closeAll: true });
 
     const items = await readWholeTable(emulators.dynamodb, emulators.tableName);
     const events: ObservedEvent[] = items
@@ -178,6 +210,14 @@ export async function runSoak(options: SoakOptions): Promise<SoakResult> {
       .map((item) => ({ messageId: String(item.messageId), body: String(item.body) }));
     const deadLettered = await readWholeQueue(emulators.sqs, emulators.deadLetterQueueUrl);
 
+    const folded = items.flatMap((item) =>
+      item.kind === 'alert' && item.state === 'folded' && item.foldWindow !== undefined
+        ? [{ eventId: item.alertKey, windowId: item.foldWindow }]
+        : [],
+    );
+    const incidents = items.flatMap((item) =>
+      item.kind === 'incident' ? [observedIncident(item)] : [],
+    );
     const verdict = checkSoak({
       sent: sentMessages,
       events,
@@ -185,6 +225,11 @@ export async function runSoak(options: SoakOptions): Promise<SoakResult> {
       deadLettered,
       alerts,
       concurrentContents: concurrentContents(intervals),
+      folded,
+      incidents,
+      expectedIncidents: incidentsOfAll(
+        items.filter((item): item is EventItem => item.kind === 'event'),
+      ),
     });
     return {
       verdict,
@@ -218,7 +263,7 @@ function observedAlert(entryId: string, window: AlertWindow | undefined): Observ
   return {
     entryId,
     topic,
-    eventId: entryId.slice(0, cut),
+    alertKey: entryId.slice(0, cut),
     ...(window !== undefined && { window }),
   };
 }
@@ -236,4 +281,46 @@ function concurrentContents(
     }
   });
   return result;
+}
+
+const TUNINGS = resolveTunings(DEFAULT_INGEST_CONFIG.detection);
+
+function observedIncident(item: IncidentItem): ObservedIncident {
+  return {
+    id: item.incidentId,
+    detection: item.detection,
+    callcenter: item.callcenter,
+    group: item.group,
+    ...(item.key !== undefined && { key: item.key }),
+    start: timeMs(item.start),
+    end: timeMs(item.end),
+    windowMs: item.windowMinutes * 60_000,
+    severity: item.severity,
+    due: item.alertDue,
+  };
+}
+
+/** The incidents of all stored events evaluated at once: the oracle for batch-by-batch work. */
+function incidentsOfAll(events: readonly EventItem[]): ObservedIncident[] {
+  const all = events.map(detectionEventOf);
+  const ids = new Set(all.map((e) => e.id));
+  return [...contributions(all, TUNINGS).values()].flatMap((c) =>
+    evaluateGroup(
+      emptyState(c.detection, c.callcenter, c.group),
+      c,
+      TUNINGS[c.detection],
+      ids,
+    ).incidents.map(({ incident }) => ({
+      id: incident.id,
+      detection: incident.detection,
+      callcenter: incident.callcenter,
+      group: incident.group,
+      ...(incident.key !== undefined && { key: incident.key }),
+      start: incident.start,
+      end: incident.end,
+      windowMs: incident.windowMinutes * 60_000,
+      severity: incident.severity,
+      due: incidentDue(incident, DEFAULT_INGEST_CONFIG.detection),
+    })),
+  );
 }

@@ -36,7 +36,7 @@ function perfectObservation(options: { doomed?: number } = {}): SoakObservation 
     return topics.map((topic) => ({
       entryId: `${event.eventId}-${topic}`,
       topic,
-      eventId: event.eventId,
+      alertKey: event.eventId,
     }));
   });
   return {
@@ -50,6 +50,9 @@ function perfectObservation(options: { doomed?: number } = {}): SoakObservation 
       .map((s) => ({ messageId: s.messageId, body: s.message.body })),
     alerts,
     concurrentContents: new Set(),
+    folded: [],
+    incidents: [],
+    expectedIncidents: [],
   };
 }
 
@@ -108,7 +111,7 @@ describe('checkSoak', () => {
   it('reports a second alert no window explains, and accepts one a documented window explains', () => {
     const observation = perfectObservation();
     const event = firstAlertWorthy(observation);
-    const again: ObservedAlert = { entryId: 'retry-1', topic: 'alerts', eventId: event.eventId };
+    const again: ObservedAlert = { entryId: 'retry-1', topic: 'alerts', alertKey: event.eventId };
     const doubled = { ...observation, alerts: [...observation.alerts, again] };
 
     const unexplained = checkSoak(doubled);
@@ -131,7 +134,7 @@ describe('checkSoak', () => {
     const event = firstAlertWorthy(observation);
     const verdict = checkSoak({
       ...observation,
-      alerts: observation.alerts.filter((a) => a.eventId !== event.eventId),
+      alerts: observation.alerts.filter((a) => a.alertKey !== event.eventId),
     });
     expect(verdict.violations.join('\n')).toMatch(/never alerted on alerts/);
   });
@@ -142,7 +145,7 @@ describe('checkSoak', () => {
     if (quiet === undefined) throw new Error('no info event');
     const verdict = checkSoak({
       ...observation,
-      alerts: [...observation.alerts, { entryId: 'x', topic: 'alerts', eventId: quiet.eventId }],
+      alerts: [...observation.alerts, { entryId: 'x', topic: 'alerts', alertKey: quiet.eventId }],
     });
     expect(verdict.violations.join('\n')).toMatch(/at info, which should not alert/);
   });
@@ -185,8 +188,91 @@ describe('checkSoak', () => {
     const verdict = checkSoak({
       ...observation,
       events: observation.events.map((e) => (e === event ? { ...e, severity: 'low' as const } : e)),
-      alerts: observation.alerts.filter((a) => a.eventId !== event.eventId),
+      alerts: observation.alerts.filter((a) => a.alertKey !== event.eventId),
     });
     expect(verdict.violations.join('\n')).toMatch(/stored as low, SPEC says high/);
+  });
+
+  it('accepts a folded alert whose summary went out, and reports one whose summary did not', () => {
+    const observation = perfectObservation();
+    const event = firstAlertWorthy(observation);
+    const folded = {
+      ...observation,
+      alerts: observation.alerts.filter((a) => a.alertKey !== event.eventId),
+      folded: [{ eventId: event.eventId, windowId: 'win-abc' }],
+    };
+    const summary: ObservedAlert = {
+      entryId: 'sum-abc-alerts',
+      topic: 'alerts',
+      alertKey: 'sum-abc',
+    };
+    const critical: ObservedAlert = {
+      entryId: 'sum-abc-critical',
+      topic: 'critical',
+      alertKey: 'sum-abc',
+    };
+    const summaries = event.severity === 'critical' ? [summary, critical] : [summary];
+
+    expect(checkSoak({ ...folded, alerts: [...folded.alerts, ...summaries] }).violations).toEqual(
+      [],
+    );
+    expect(checkSoak(folded).violations.join('\n')).toMatch(
+      /the summary of window win-abc never alerted/,
+    );
+  });
+
+  const incident = {
+    id: 'inc-1',
+    detection: 'brute-force',
+    callcenter: 'acme',
+    group: 'user:a@acme.com',
+    start: 1_000,
+    end: 2_000,
+    windowMs: 900_000,
+    severity: 'high' as const,
+    due: true,
+  };
+  const incidentAlert: ObservedAlert = {
+    entryId: 'inc-1-alerts',
+    topic: 'alerts',
+    alertKey: 'inc-1',
+  };
+
+  it('reports an incident whose alert never went out, or went out twice unexplained', () => {
+    const observation = {
+      ...perfectObservation(),
+      incidents: [incident],
+      expectedIncidents: [incident],
+    };
+
+    const lost = checkSoak(observation);
+    const twice = checkSoak({
+      ...observation,
+      alerts: [...observation.alerts, incidentAlert, { ...incidentAlert, entryId: 'again' }],
+    });
+    const once = checkSoak({ ...observation, alerts: [...observation.alerts, incidentAlert] });
+
+    expect(lost.counts.incidentsLost).toBe(1);
+    expect(lost.violations.join('\n')).toMatch(/incident brute-force inc-1 never alerted/);
+    expect(twice.counts.incidentsAlertedTwice).toBe(1);
+    expect(once.violations).toEqual([]);
+  });
+
+  it('reports an incident the events show that the pipeline did not find, and one they do not show', () => {
+    const observation = perfectObservation();
+    const elsewhere = { ...incident, id: 'inc-2', group: 'user:b@acme.com' };
+
+    const missed = checkSoak({ ...observation, expectedIncidents: [incident] });
+    const invented = checkSoak({
+      ...observation,
+      incidents: [elsewhere],
+      alerts: [...observation.alerts, { ...incidentAlert, alertKey: 'inc-2' }],
+    });
+
+    expect(missed.counts.incidentsLost).toBe(1);
+    expect(missed.violations.join('\n')).toMatch(
+      /incident brute-force user:a@acme.com .* not found/,
+    );
+    expect(invented.violations.join('\n')).toMatch(/has no counterpart in the events/);
   });
 });
