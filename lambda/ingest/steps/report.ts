@@ -5,7 +5,7 @@ import { METRICS, type MetricName } from '../../../contract/metrics';
 import type { Alert } from '../../core/alert-format';
 import type { IngestObserver } from '../../ports/observer';
 import type { Logger, Metrics } from '../../ports/telemetry';
-import { errorText, type QuarantineGroup, type RecordFailure } from '../batch';
+import { errorKind, type QuarantineGroup, type RecordFailure } from '../batch';
 import type { StoredGroup } from './publish-due';
 
 export interface BatchOutcome {
@@ -57,7 +57,8 @@ function tellObserver(
     try {
       call();
     } catch (error) {
-      logger.warn('Ingest observer threw', { error: errorText(error) });
+      // Observers handle items: their error messages may quote them.
+      logger.warn('Ingest observer threw', { error: errorKind(error) });
     }
   };
   let quarantined = 0;
