@@ -2,14 +2,19 @@
 // one-line message and an exit code scripts can trust (0 ok, 1 failure, 2 usage).
 import { Command, CommanderError, Option } from 'commander';
 import { DEFAULT_STACK_NAME } from './aws';
-import { connectionInfo, formatConnectionInfo } from './commands/connection-info';
-import { runLocal } from './commands/local';
+import {
+  connectionInfo,
+  connectionInfoDocument,
+  formatConnectionInfo,
+} from './commands/connection-info';
+import { runLocal, SLACK_WEBHOOK_ENV } from './commands/local';
 import { formatQuery } from './commands/query/format';
 import { runQuery } from './commands/query/run';
 import { runRedrive } from './commands/redrive';
 import { runSend } from './commands/send';
 import { formatSimulation, runSimulation } from './commands/simulate';
 import { CommandFailure, describeAwsSetupError, EXIT, UsageError } from './errors';
+import { terminalSafeJson } from './terminal';
 
 const out = (line: string) => process.stdout.write(`${line}\n`);
 const err = (line: string) => process.stderr.write(`${line}\n`);
@@ -80,7 +85,7 @@ export function buildProgram(): Command {
     )
     .action(async (options) => {
       const result = await runSimulation(options);
-      out(options.json ? JSON.stringify(result, null, 2) : formatSimulation(result));
+      out(options.json ? terminalSafeJson(result) : formatSimulation(result));
     });
 
   withLocalPipeline(
@@ -90,7 +95,14 @@ export function buildProgram(): Command {
         'Keep the pipeline running locally: any SQS client can send to it; alerts print as they fire',
       )
       .option('--data-dir <dir>', 'keep the table on disk in this directory')
-      .option('--slack-webhook <url>', 'also post alerts to this Slack incoming webhook')
+      .option(
+        '--slack-webhook-file <path>',
+        `also post alerts to the Slack incoming webhook whose URL is in this file (or set ${SLACK_WEBHOOK_ENV})`,
+      )
+      .option(
+        '--slack-webhook <url>',
+        'the same with the URL itself (it stays in your shell history: prefer the two above)',
+      )
       .option('--sqs-port <port>', 'SQS endpoint port (default: any free port)')
       .option('--dynamodb-port <port>', 'DynamoDB endpoint port (default: any free port)')
       .option(
@@ -103,7 +115,8 @@ export function buildProgram(): Command {
       examples(
         'voiso-sec local',
         'voiso-sec local --data-dir .voiso-sec/data --sqs-port 9324',
-        'voiso-sec local --slack-webhook https://hooks.slack.com/services/T000/B000/XXXX',
+        `${SLACK_WEBHOOK_ENV}=$(cat ~/.voiso-sec/slack-webhook) voiso-sec local`,
+        'voiso-sec local --slack-webhook-file ~/.voiso-sec/slack-webhook',
         'voiso-sec local --config ../deploy/cdk.json --detection-config try-suppressions.json',
       ) + CONFIGURATION_NOTE,
     )
@@ -174,12 +187,26 @@ export function buildProgram(): Command {
       .description(
         "Print the SQS URL, access key ID and secret to paste into Voiso's integration page",
       )
-      .option('--json', 'print as JSON'),
+      .option('--json', 'print as JSON (the secret only with --reveal)')
+      .option('--reveal', 'print the secret access key too (hidden by default)'),
   )
-    .addHelpText('after', examples('voiso-sec connection-info --stack VoisoSec --region eu-west-1'))
+    .addHelpText(
+      'after',
+      examples(
+        'voiso-sec connection-info --stack VoisoSec --region eu-west-1',
+        'voiso-sec connection-info --reveal        # when you are about to paste the secret',
+      ) +
+        '\nThe secret access key is hidden unless --reveal is given: printed, it stays in scrollback,\n' +
+        'screen shares and CI logs.\n',
+    )
     .action(async (options) => {
       const info = await connectionInfo(options);
-      out(options.json ? JSON.stringify(info, null, 2) : formatConnectionInfo(info));
+      const reveal = Boolean(options.reveal);
+      out(
+        options.json
+          ? terminalSafeJson(connectionInfoDocument(info, reveal))
+          : formatConnectionInfo(info, reveal),
+      );
     });
 
   withAws(

@@ -52,13 +52,45 @@ export function renderTable(headers: readonly string[], rows: readonly (readonly
   return [line(headers), line(widths.map((w) => '-'.repeat(w))), ...cells.map(line)].join('\n');
 }
 
-/** RFC 4180 CSV; formula-looking cells are prefixed so spreadsheets do not execute them. */
+/**
+ * What a spreadsheet may run as a formula when it starts a cell: `=`, `+`, `-`, `@` (and their
+ * full-width forms, which some spreadsheets fold to ASCII), also after leading spaces, and a
+ * cell that started with a tab or carriage return (OWASP's CSV injection list).
+ */
+const FORMULA_START = /^\s*[=+\-@\uff1d\uff0b\uff0d\uff20]/;
+
+/**
+ * RFC 4180 CSV that is safe twice over: every terminal control (the same set as tables: C0
+ * including CR and LF, DEL, C1, bidi, U+2028/2029) becomes a space, so printing the file cannot
+ * act on the terminal (an OSC 52 clipboard write, a screen clear); and formula-looking cells are
+ * prefixed with `'` so spreadsheets show them as text.
+ */
 export function renderCsv(headers: readonly string[], rows: readonly (readonly string[])[]) {
   const cell = (value: string) => {
-    const safe = /^[=+\-@\t\r]/.test(value) ? `'${value}` : value;
-    return /[",\r\n]/.test(safe) ? `"${safe.replaceAll('"', '""')}"` : safe;
+    const text = printable(value);
+    const safe = /^[\t\r]/.test(value) || FORMULA_START.test(text) ? `'${text}` : text;
+    return /[",]/.test(safe) ? `"${safe.replaceAll('"', '""')}"` : safe;
   };
   return [headers, ...rows].map((row) => row.map(cell).join(',')).join('\r\n');
 }
+
+/**
+ * Characters JSON.stringify leaves raw that a terminal acts on or reorders: DEL, C1 (U+009B alone
+ * starts an escape sequence on many terminals), the bidi controls, U+2028/2029. C0 controls and
+ * lone surrogates JSON.stringify already escapes.
+ */
+const JSON_RAW_CONTROLS =
+  /[\u007f-\u009f\u061c\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069]/g;
+
+/**
+ * JSON that is safe to print on a terminal and means the same to a parser: every control
+ * character is written as a \uXXXX escape. (These characters can only occur inside strings, so
+ * escaping them never changes the document.)
+ */
+export const terminalSafeJson = (value: unknown): string =>
+  JSON.stringify(value, null, 2).replace(
+    JSON_RAW_CONTROLS,
+    (char) => `\\u${char.charCodeAt(0).toString(16).padStart(4, '0')}`,
+  );
 
 export const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));

@@ -11,7 +11,7 @@ import {
   type DetectionId,
   isDetectionId,
 } from './detections';
-import { isCidr, parseCidr } from './ip';
+import { hasHostBits, isCidr, networkText, parseCidr } from './ip';
 import { type EventPair, PAIR_PATTERN } from './pairs';
 import { PIPELINE_DEFAULTS, visibilityTimeoutFor } from './pipeline-defaults';
 import { SEVERITIES, type Severity } from './severity';
@@ -65,11 +65,26 @@ const suppression = z
     user: name.optional(),
     /** Matches `params.who`, the user who acted (case-insensitive). */
     actor: name.optional(),
-    /** An address or CIDR range; see lambda/core/severity.ts for what it must contain. */
+    /**
+     * An address or CIDR range: every address or range the event introduces (`ip`, `to`) must
+     * lie inside it (lambda/core/severity.ts). Written as its network address, so that what the
+     * reader sees is what it covers.
+     */
     ipRange: z
       .string()
-      .refine((value) => parseCidr(value) !== undefined, {
-        message: 'must be an IP address or a CIDR range such as 203.0.113.0/24',
+      .superRefine((value, ctx) => {
+        const range = parseCidr(value);
+        if (range === undefined) {
+          ctx.addIssue({
+            code: 'custom',
+            message: 'must be an IP address or a CIDR range such as 203.0.113.0/24',
+          });
+        } else if (hasHostBits(range)) {
+          ctx.addIssue({
+            code: 'custom',
+            message: `${value} has bits set past its /${range.prefix} prefix and covers ${networkText(range)}; write that (or a longer prefix)`,
+          });
+        }
       })
       .optional(),
     pair: pair.optional(),

@@ -31,11 +31,27 @@ export async function connectionInfo(options: AwsOptions): Promise<ConnectionInf
   }
 }
 
-export function formatConnectionInfo(info: ConnectionInfo): string {
+/** Shown instead of the secret unless `--reveal`: it would stay in scrollback and logs. */
+export const HIDDEN_SECRET = '******** (hidden; add --reveal to print it)';
+
+/**
+ * The values for a person. The secret access key is hidden unless asked for: printed, it stays
+ * in the terminal's scrollback, screen shares and CI logs.
+ */
+export function formatConnectionInfo(info: ConnectionInfo, reveal = false): string {
   return [
     'Paste these into Voiso: Administration > Integrations > AWS - SQS: Security Log Streaming',
     `  SQS URL:           ${info.queueUrl}`,
     `  Access Key ID:     ${info.accessKeyId}`,
-    `  Access Key Secret: ${info.secretAccessKey}`,
+    `  Access Key Secret: ${reveal ? info.secretAccessKey : HIDDEN_SECRET}`,
   ].join('\n');
+}
+
+/** The values for a program: the secret only with `--reveal`. */
+export function connectionInfoDocument(
+  info: ConnectionInfo,
+  reveal = false,
+): Partial<ConnectionInfo> {
+  const { secretAccessKey, ...rest } = info;
+  return reveal ? { ...rest, secretAccessKey } : rest;
 }

@@ -1,5 +1,6 @@
 // `voiso-sec local`: the pipeline left running for any SQS client, until Ctrl-C.
 
+import { readFileSync, statSync } from 'node:fs';
 import type { Alert } from '../../lambda/core/alert-format';
 import { formatSlackMessage } from '../../lambda/slack/format';
 import { postToSlack } from '../../lambda/slack/post';
@@ -14,6 +15,7 @@ import { parsePort, parseSeconds } from '../options';
 export interface LocalOptions {
   readonly dataDir?: string;
   readonly slackWebhook?: string;
+  readonly slackWebhookFile?: string;
   readonly sqsPort?: string;
   readonly dynamodbPort?: string;
   readonly visibilityTimeout?: string;
@@ -26,18 +28,74 @@ export function alertLine(alert: Alert): string {
   return `[${new Date().toISOString()}] ALERT ${alert.topic} ${alert.severity}: ${alert.subject}`;
 }
 
+/** Where `local` finds a Slack incoming-webhook URL without it being on the command line. */
+export const SLACK_WEBHOOK_ENV = 'VOISO_SEC_SLACK_WEBHOOK';
+
+export interface SlackWebhook {
+  readonly url: string;
+  /** Where it came from, for messages (never the URL itself: it is the webhook's credential). */
+  readonly source: string;
+}
+
+/**
+ * The webhook URL from `--slack-webhook-file`, from VOISO_SEC_SLACK_WEBHOOK, or (last, since a
+ * command-line argument stays in the shell history and shows in `ps`) from `--slack-webhook`.
+ */
+export function resolveSlackWebhook(
+  options: Pick<LocalOptions, 'slackWebhook' | 'slackWebhookFile'>,
+  env: NodeJS.ProcessEnv,
+  warn: (line: string) => void,
+): SlackWebhook | undefined {
+  if (options.slackWebhook !== undefined && options.slackWebhookFile !== undefined) {
+    throw new UsageError('Give the Slack webhook once: --slack-webhook-file or --slack-webhook');
+  }
+  let webhook: SlackWebhook;
+  if (options.slackWebhookFile !== undefined) {
+    webhook = {
+      url: readWebhookFile(options.slackWebhookFile, warn),
+      source: '--slack-webhook-file',
+    };
+  } else if (options.slackWebhook !== undefined) {
+    webhook = { url: options.slackWebhook, source: '--slack-webhook' };
+    warn(
+      `--slack-webhook puts the webhook URL in your shell history; prefer ${SLACK_WEBHOOK_ENV} or --slack-webhook-file`,
+    );
+  } else if (env[SLACK_WEBHOOK_ENV]) {
+    webhook = { url: env[SLACK_WEBHOOK_ENV].trim(), source: SLACK_WEBHOOK_ENV };
+  } else {
+    return undefined;
+  }
+  // Plain http only to this machine (a test receiver); a real webhook URL is a credential.
+  if (!/^(https:\/\/|http:\/\/(127\.0\.0\.1|localhost)[:/])\S*$/.test(webhook.url)) {
+    throw new UsageError(`${webhook.source}: expected an https:// incoming webhook URL`);
+  }
+  return webhook;
+}
+
+function readWebhookFile(path: string, warn: (line: string) => void): string {
+  let text: string;
+  try {
+    text = readFileSync(path, 'utf8');
+    // Group- or world-readable: anyone else on this machine can post to the channel.
+    if ((statSync(path).mode & 0o077) !== 0) {
+      warn(`--slack-webhook-file: ${path} is readable by other users; chmod 600 it`);
+    }
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code ?? 'unreadable';
+    throw new UsageError(`--slack-webhook-file: cannot read ${path} (${code})`);
+  }
+  return text.trim();
+}
+
 export async function runLocal(
   options: LocalOptions,
   out: (line: string) => void,
   err: (line: string) => void,
+  env: NodeJS.ProcessEnv = process.env,
 ): Promise<void> {
-  // Plain http only to this machine (a test receiver); a real webhook URL is a credential.
-  if (
-    options.slackWebhook !== undefined &&
-    !/^(https:\/\/|http:\/\/(127\.0\.0\.1|localhost)[:/])/.test(options.slackWebhook)
-  ) {
-    throw new UsageError('--slack-webhook: expected an https:// incoming webhook URL');
-  }
+  const slack = resolveSlackWebhook(options, env, err);
+  // The argument has been read: take it out of the process list (`ps` shows the title on Linux).
+  if (slack?.source === '--slack-webhook') process.title = 'voiso-sec local';
   const configuration = loadLocalConfiguration({
     ...(options.config !== undefined && { config: options.config }),
     ...(options.detectionConfig !== undefined && { detectionConfig: options.detectionConfig }),
@@ -62,13 +120,12 @@ export async function runLocal(
   });
   const { emulators } = pipeline;
   pipeline.alerts.onAlert((alert) => out(alertLine(alert)));
-  const webhook = options.slackWebhook;
-  if (webhook !== undefined) {
+  if (slack !== undefined) {
     pipeline.alerts.onAlert(async (alert) => {
       // The deployed notifier subscribes to the alerts topic only; critical events arrive there too.
       if (alert.topic !== 'alerts') return;
       try {
-        await postToSlack(webhook, formatSlackMessage(alert.document));
+        await postToSlack(slack.url, formatSlackMessage(alert.document));
       } catch (error) {
         err(`Slack post failed: ${error instanceof Error ? error.message : String(error)}`);
       }
@@ -100,6 +157,9 @@ export async function runLocal(
       ...(configuration.detectionSource === undefined
         ? []
         : [`  Detection:         ${configuration.detectionSource} (--detection-config)`]),
+      ...(slack === undefined
+        ? []
+        : [`  Slack:             alerts posted (webhook from ${slack.source})`]),
       `  Event source:      batches of ${configuration.eventSource.batchSize}, ` +
         `${configuration.eventSource.maxBatchingWindowSeconds} s window, ` +
         `visibility timeout ${visibility} s, ` +

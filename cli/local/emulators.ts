@@ -15,6 +15,7 @@ import {
   ReceiveMessageCommand,
   SQSClient,
 } from '@aws-sdk/client-sqs';
+import { MAX_MESSAGE_BYTES } from '../../contract/limits';
 import { PIPELINE_DEFAULTS } from '../../contract/pipeline-defaults';
 import { fromAttributes } from '../../lambda/adapters/item-codec';
 import type { StoredItem } from '../../lambda/core/records';
@@ -31,8 +32,6 @@ export const LOCAL_REGION = 'us-east-1';
 export const LOCAL_TABLE_NAME = 'voiso-sec-events';
 export const LOCAL_QUEUE_NAME = 'voiso-sec-events';
 export const LOCAL_DLQ_NAME = 'voiso-sec-events-dlq';
-/** SQS's real body limit; local-aws-sqs defaults to 1 MiB, which would hide oversize rejections. */
-const MAX_MESSAGE_BYTES = 262_144;
 /**
  * Node's 5 s server keep-alive races the SDK's reuse of idle sockets (ECONNRESET on a later
  * call); servers that outlive the clients' idle sockets avoid it.
@@ -170,6 +169,8 @@ export async function startEmulators(options: EmulatorOptions = {}): Promise<Emu
           VisibilityTimeout: String(
             options.visibilityTimeoutSeconds ?? PIPELINE_DEFAULTS.visibilityTimeoutSeconds,
           ),
+          // The deployed queue's limit; local-aws-sqs defaults to 1 MiB, which would hide
+          // oversize rejections.
           MaximumMessageSize: String(MAX_MESSAGE_BYTES),
           RedrivePolicy: JSON.stringify({
             deadLetterTargetArn: deadLetterQueueArn,

@@ -92,7 +92,9 @@ export class DynamoDbEventStore implements EventStore {
       try {
         requests.push({ PutRequest: { Item: toAttributes(item) } });
       } catch (error) {
-        this.onError(new PermanentStoreError(`unencodable item: ${String(error)}`), 'write');
+        // The SDK's marshalling errors quote the offending value: name the error, not the value.
+        const kind = error instanceof Error ? error.name : typeof error;
+        this.onError(new PermanentStoreError(`unencodable item (${kind})`), 'write');
         unencodable.push({ pk: item.pk, sk: item.sk });
       }
     }

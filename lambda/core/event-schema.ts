@@ -5,7 +5,12 @@ import { z } from 'zod';
 import { ipVersion, parseCidr } from '../../contract/ip';
 import { KNOWN_PAIRS, type KnownPair } from '../../contract/pairs';
 
-/** Largest message body accepted (SQS allows 256 KiB; Voiso events are a few hundred bytes). */
+/**
+ * Largest body (UTF-8 bytes) stored as an event. Voiso events are a few hundred bytes; a larger
+ * body, up to the queue's MAX_MESSAGE_BYTES (256 KiB), is quarantined whole. The limit bounds
+ * what one event costs: its item is written to the table and to each of the four indexes that
+ * project every attribute, and stays far below DynamoDB's 400 KB (test/core/item-size.test.ts).
+ */
 export const MAX_BODY_BYTES = 64 * 1024;
 /** Envelope fields and known params: call center and user names, e-mails, groups. */
 export const MAX_FIELD_LENGTH = 256;
@@ -158,34 +163,136 @@ const storableNumber = (n: number): boolean =>
   Number.isFinite(n) && (n === 0 || (Math.abs(n) < 1e125 && Math.abs(n) > 1e-129));
 
 /**
- * Finds the first value inside params that DynamoDB could not store, or that is too large.
- * Returns a reason (with its path) or undefined.
+ * Whether a string holds a lone UTF-16 surrogate (`"\ud800"` in JSON parses to one). With the
+ * `u` flag, `\p{Cs}` matches a surrogate only when it is not half of a pair.
+ *
+ * DynamoDB cannot hold one, so such a message is quarantined rather than written. The evidence:
+ * DynamoDB's item-size rules ("Strings are Unicode with UTF-8 binary encoding", developer guide,
+ * CapacityUnitCalculations.html) and the String attribute type ("Up to 400KiB of UTF-8 encoded
+ * text", CDK AttributeType) store strings as UTF-8, and attribute names "must be encoded using
+ * UTF-8" (HowItWorks.NamingRulesDataTypes.html); a lone surrogate has no UTF-8 form (Unicode FAQ
+ * UTF-16/UTF-8; RFC 8259 section 8.2; TC39's well-formed JSON.stringify proposal). The SDK does
+ * not stop it: its JSON serializer is JSON.stringify, which since ES2019 writes it as the ASCII
+ * escape `\ud800`, so the request reaches DynamoDB, whose only choices are to refuse the write
+ * (a permanent 400: the record would fail every delivery and dead-letter) or to store another
+ * string than the one sent (an audit record that differs from the event). No stored
+ * documentation says which; both are wrong for an audit trail, so the core refuses first. The
+ * local emulator cannot show it: dynalite accepts lone surrogates and returns them unchanged.
  */
-export function unstorableParam(value: unknown, path: string, depth = 0): string | undefined {
-  if (depth > MAX_PARAMS_DEPTH) return `${path}: nested deeper than ${MAX_PARAMS_DEPTH} levels`;
+export const LONE_SURROGATE = /\p{Cs}/u;
+
+/**
+ * Whether a raw body could hold a lone surrogate once parsed: a `\uD800`-`\uDFFF` escape, or a
+ * raw one (only from a direct invocation: SQS accepts valid Unicode only). The gate keeps the
+ * per-string check off the path of almost every message.
+ */
+export const MAY_HOLD_LONE_SURROGATE = /\\u[dD][89a-fA-F]|\p{Cs}/u;
+
+/** One step into params: an object key (with its position) or an array index. */
+type PathStep = { readonly key: string; readonly position: number } | number;
+
+/** What is wrong with a value inside params, and where. */
+export interface Unstorable {
+  /** For the quarantine item: the path with its property names. */
+  readonly reason: string;
+  /**
+   * For logs: property names the sender chose are replaced by their position (`params[3]`);
+   * only the documented param names, which the code wrote, are kept.
+   */
+  readonly problem: string;
+}
+
+/** Documented param names (any pair): code-written, so they may appear in logs. */
+const DOCUMENTED_PARAM_NAMES: ReadonlySet<string> = new Set(
+  Object.values(PAIR_FIELDS).flatMap((fields) => fields.map(([name]) => name)),
+);
+
+function pathText(root: string, steps: readonly PathStep[], named: boolean): string {
+  let text = root;
+  for (const [depth, step] of steps.entries()) {
+    if (typeof step === 'number') text += `[${step}]`;
+    else if (named || (depth === 0 && DOCUMENTED_PARAM_NAMES.has(step.key))) text += `.${step.key}`;
+    else text += `[${step.position}]`;
+  }
+  return text;
+}
+
+interface Finding {
+  readonly message: string;
+  /** Filled in while the search unwinds: paths are built only for the value that failed. */
+  readonly steps: PathStep[];
+}
+
+function findUnstorable(value: unknown, surrogates: boolean, depth: number): Finding | undefined {
+  if (depth > MAX_PARAMS_DEPTH) {
+    return { message: `nested deeper than ${MAX_PARAMS_DEPTH} levels`, steps: [] };
+  }
   if (typeof value === 'string') {
-    return value.length > MAX_EXTRA_STRING_LENGTH
-      ? `${path}: longer than ${MAX_EXTRA_STRING_LENGTH} characters`
-      : undefined;
+    if (value.length > MAX_EXTRA_STRING_LENGTH) {
+      return { message: `longer than ${MAX_EXTRA_STRING_LENGTH} characters`, steps: [] };
+    }
+    if (surrogates && LONE_SURROGATE.test(value)) {
+      return { message: LONE_SURROGATE_PROBLEM, steps: [] };
+    }
+    return undefined;
   }
   if (typeof value === 'number') {
-    return storableNumber(value) ? undefined : `${path}: number out of range`;
+    return storableNumber(value) ? undefined : { message: 'number out of range', steps: [] };
   }
   if (Array.isArray(value)) {
     for (const [index, item] of value.entries()) {
-      const reason = unstorableParam(item, `${path}[${index}]`, depth + 1);
-      if (reason) return reason;
+      const found = findUnstorable(item, surrogates, depth + 1);
+      if (found) {
+        found.steps.unshift(index);
+        return found;
+      }
     }
     return undefined;
   }
   if (value !== null && typeof value === 'object') {
+    let position = 0;
     for (const [key, item] of Object.entries(value)) {
-      if (key.length === 0) return `${path}: empty property name`;
-      if (key === '__proto__') return `${path}: property name __proto__ is not allowed`;
-      if (key.length > MAX_FIELD_LENGTH) return `${path}: property name too long`;
-      const reason = unstorableParam(item, `${path}.${key}`, depth + 1);
-      if (reason) return reason;
+      const name = nameProblem(key, surrogates);
+      const found = name
+        ? { message: name, steps: [] }
+        : findUnstorable(item, surrogates, depth + 1);
+      if (found) {
+        if (!name) found.steps.unshift({ key, position });
+        return found;
+      }
+      position++;
     }
   }
   return undefined;
+}
+
+/** What DynamoDB would refuse in a map key; the key itself is never part of the answer. */
+function nameProblem(key: string, surrogates: boolean): string | undefined {
+  if (key.length === 0) return 'empty property name';
+  if (key === '__proto__') return 'property name __proto__ is not allowed';
+  if (key.length > MAX_FIELD_LENGTH) return 'property name too long';
+  if (surrogates && LONE_SURROGATE.test(key)) return `property name ${LONE_SURROGATE_PROBLEM}`;
+  return undefined;
+}
+
+/** The problem text for a lone surrogate (no value in it: the reason adds none either). */
+export const LONE_SURROGATE_PROBLEM =
+  'contains a lone UTF-16 surrogate, which DynamoDB cannot store as UTF-8';
+
+/**
+ * Finds the first value inside params that DynamoDB could not store, or that is too large:
+ * a reason with its path for the quarantine item, a problem without sender-chosen names for
+ * logs. `surrogates` turns on the lone-surrogate check (see MAY_HOLD_LONE_SURROGATE).
+ */
+export function unstorableParam(
+  value: unknown,
+  root: string,
+  surrogates = true,
+): Unstorable | undefined {
+  const found = findUnstorable(value, surrogates, 0);
+  if (!found) return undefined;
+  return {
+    reason: `${pathText(root, found.steps, true)}: ${found.message}`,
+    problem: `${pathText(root, found.steps, false)}: ${found.message}`,
+  };
 }

@@ -3,6 +3,7 @@
 // (alert claims, incidents, detection state, folding) are in records.ts.
 
 import type { DetectionId } from '../../contract/detections';
+import { MAX_MESSAGE_BYTES } from '../../contract/limits';
 import type { Severity } from '../../contract/severity';
 import { MAX_FIELD_LENGTH } from './event-schema';
 import { callcenterKey, eventSortKey, pairKey, quarantineKey, severityKey, userKey } from './keys';
@@ -30,6 +31,8 @@ export interface EventItem extends ItemKey {
   readonly suppressedBy?: string;
   readonly receivedAt: string;
   readonly messageId: string;
+  /** SQS `SenderId` of the message that stored the event: which key (IAM identity) sent it. */
+  readonly senderId?: string;
   readonly expiresAt?: number;
   /**
    * The event was at or above the alert threshold and not suppressed when it was classified:
@@ -46,11 +49,18 @@ export interface EventItem extends ItemKey {
 
 export interface QuarantineItem extends ItemKey {
   readonly kind: 'quarantine';
-  /** Raw message body, truncated to 64 KiB (then `bodyTruncated` is true). */
+  /**
+   * Raw message body, whole: SQS accepts at most MAX_MESSAGE_BYTES, and that fits the item.
+   * Only a larger body (a direct invocation, not through the queue) is cut to that size, and
+   * then `bodyTruncated` is true and `bodyBytes` says how large it was.
+   */
   readonly body: string;
   readonly bodyTruncated?: boolean;
+  readonly bodyBytes?: number;
   readonly reason: string;
   readonly messageId: string;
+  /** SQS `SenderId` of the message: which key (IAM identity) sent it. */
+  readonly senderId?: string;
   readonly receivedAt: string;
   readonly expiresAt?: number;
 }
@@ -73,6 +83,8 @@ export const expiryFor = (from: Date, retentionDays: number): number | undefined
 
 export interface ItemContext {
   readonly messageId: string;
+  /** SQS `SenderId` (the sending IAM user or role id), when the record carries one. */
+  readonly senderId?: string | undefined;
   readonly receivedAt: Date;
   readonly retentionDays: number;
 }
@@ -128,6 +140,7 @@ export function buildEventItem(
   if (classification.suppressedBy !== undefined) item.suppressedBy = classification.suppressedBy;
   item.receivedAt = receivedAtText(context.receivedAt);
   item.messageId = context.messageId;
+  if (context.senderId !== undefined) item.senderId = context.senderId;
   if (expiresAt !== undefined) item.expiresAt = expiresAt;
   item.alertDue = classification.alert;
   if (indexableUser(user)) item.subjectKey = userKey(user);
@@ -137,8 +150,32 @@ export function buildEventItem(
   return item;
 }
 
-/** Quarantined bodies keep their first 64 KiB: enough to diagnose, bounded for DynamoDB. */
-export const MAX_QUARANTINE_BODY_BYTES = 64 * 1024;
+/**
+ * A quarantined body is kept whole up to what SQS accepts. With the reason (bounded below), the
+ * keys and the other attributes, the item stays far below DynamoDB's 400 KB.
+ */
+export const MAX_QUARANTINE_BODY_BYTES = MAX_MESSAGE_BYTES;
+/** A reason is a line for a person; path names inside it come from the sender. */
+export const MAX_REASON_LENGTH = 1024;
+
+/** Lone surrogates (never from SQS, which accepts valid Unicode only) become U+FFFD. */
+const wellFormed = (text: string): string => text.replace(/\p{Cs}/gu, '\ufffd');
+
+/** At most `max` UTF-16 units, never ending in half a surrogate pair. */
+function bounded(text: string, max: number): string {
+  if (text.length <= max) return text;
+  const end = /[\ud800-\udbff]/.test(text.charAt(max - 2)) ? max - 2 : max - 1;
+  return `${text.slice(0, end)}…`;
+}
+
+/** The longest prefix of `text` within `max` UTF-8 bytes, never cutting a character. */
+function utf8Prefix(text: string, max: number): string {
+  const buffer = Buffer.from(text, 'utf8');
+  let end = max;
+  // Back off continuation bytes (10xxxxxx) to the start of the character that did not fit.
+  while (end > 0 && ((buffer[end] ?? 0) & 0xc0) === 0x80) end--;
+  return buffer.subarray(0, end).toString('utf8');
+}
 
 export interface QuarantineContext extends ItemContext {
   /** When SQS accepted the message: the quarantine's month partition and time order. */
@@ -151,19 +188,20 @@ export function buildQuarantineItem(
   context: QuarantineContext,
 ): QuarantineItem {
   const sentTime = `${context.sentAt.toISOString().slice(0, 23)}000000Z`;
-  const buffer = Buffer.from(body, 'utf8');
-  const truncated = buffer.byteLength > MAX_QUARANTINE_BODY_BYTES;
-  // Cutting bytes may split a character; the decoder replaces the broken tail with U+FFFD.
-  const kept = truncated ? buffer.subarray(0, MAX_QUARANTINE_BODY_BYTES).toString('utf8') : body;
+  // A UTF-16 unit is at most 3 UTF-8 bytes: short bodies need no byte count.
+  const bytes = body.length * 3 <= MAX_QUARANTINE_BODY_BYTES ? 0 : Buffer.byteLength(body, 'utf8');
+  const truncated = bytes > MAX_QUARANTINE_BODY_BYTES;
+  const kept = truncated ? utf8Prefix(body, MAX_QUARANTINE_BODY_BYTES) : wellFormed(body);
   const expiresAt = expiryFor(context.receivedAt, context.retentionDays);
   return {
     pk: quarantineKey(sentTime),
     sk: `${sentTime}#${context.messageId}`,
     kind: 'quarantine',
     body: kept,
-    ...(truncated && { bodyTruncated: true }),
-    reason,
+    ...(truncated && { bodyTruncated: true, bodyBytes: bytes }),
+    reason: wellFormed(bounded(reason, MAX_REASON_LENGTH)),
     messageId: context.messageId,
+    ...(context.senderId !== undefined && { senderId: context.senderId }),
     receivedAt: context.receivedAt.toISOString(),
     ...(expiresAt !== undefined && { expiresAt }),
   };

@@ -7,7 +7,11 @@ import {
   type Envelope,
   envelopeFastPath,
   envelopeSchema,
+  LONE_SURROGATE,
+  LONE_SURROGATE_PROBLEM,
   MAX_BODY_BYTES,
+  MAY_HOLD_LONE_SURROGATE,
+  PAIR_FIELDS,
   PAIR_PARAMS,
   paramsFastPath,
   unstorableParam,
@@ -27,7 +31,10 @@ export type MessageVerdict =
       readonly kind: 'malformed';
       /** For the quarantine item: what is wrong, with the offending value. */
       readonly reason: string;
-      /** For logs: what is wrong, without any value from the message. */
+      /**
+       * For logs: what is wrong, without any value from the message and without any name the
+       * sender chose (an extra param's name is given by position, `params[3]`).
+       */
       readonly problem: string;
     };
 
@@ -46,7 +53,36 @@ function describe(value: unknown): string {
   } catch {
     text = String(value);
   }
-  return text.length > 40 ? `${text.slice(0, 37)}...` : text;
+  if (text.length <= 40) return text;
+  // Never cut between the halves of a surrogate pair: a lone half is not storable.
+  const end = /[\ud800-\udbff]/.test(text.charAt(36)) ? 36 : 37;
+  return `${text.slice(0, end)}...`;
+}
+
+/** Names the code wrote (envelope fields, documented params): the only names logs may carry. */
+const CODE_NAMES: ReadonlySet<string> = new Set([
+  ...Object.keys(envelopeSchema.shape),
+  ...Object.values(PAIR_FIELDS).flatMap((fields) => fields.map(([name]) => name)),
+]);
+
+/** A validation path for logs: any other name becomes its position among its siblings. */
+function logPath(root: unknown, path: readonly PropertyKey[]): string {
+  let text = '';
+  for (const [depth, step] of path.entries()) {
+    if (typeof step === 'number') {
+      text += `[${step}]`;
+    } else if (typeof step === 'string' && CODE_NAMES.has(step)) {
+      text += text === '' ? step : `.${step}`;
+    } else {
+      const parent = valueAt(root, path.slice(0, depth));
+      const position =
+        parent !== null && typeof parent === 'object'
+          ? Object.keys(parent).indexOf(String(step))
+          : -1;
+      text += `[${position}]`;
+    }
+  }
+  return text;
 }
 
 function valueAt(root: unknown, path: readonly PropertyKey[]): unknown {
@@ -68,8 +104,9 @@ function issueVerdict(
   const path = [...prefix, ...issue.path.map(String)];
   const value = valueAt(input, issue.path);
   const got = value === undefined ? 'missing' : `got ${describe(value)}`;
-  const problem = `${path.join('.') || 'message'}: ${issue.message}`;
-  return malformed(`${problem}, ${got}`, problem);
+  const named = `${path.join('.') || 'message'}: ${issue.message}`;
+  const where = [prefix.join('.'), logPath(input, issue.path)].filter(Boolean).join('.');
+  return malformed(`${named}, ${got}`, `${where || 'message'}: ${issue.message}`);
 }
 
 /** Classifies a raw SQS message body. */
@@ -98,6 +135,12 @@ export function classifyMessage(body: string, config: DetectionSettings): Messag
     envelope = parsed.data;
   }
   const { timestamp, type, event, callcenter } = envelope;
+  const mayHoldSurrogates = MAY_HOLD_LONE_SURROGATE.test(body);
+  if (mayHoldSurrogates) {
+    for (const [name, value] of Object.entries({ timestamp, type, event, callcenter })) {
+      if (LONE_SURROGATE.test(value)) return malformed(`${name}: ${LONE_SURROGATE_PROBLEM}`);
+    }
+  }
   let time: string;
   try {
     time = normaliseTimestamp(timestamp);
@@ -112,8 +155,12 @@ export function classifyMessage(body: string, config: DetectionSettings): Messag
   const recognised = isKnownPair(pair);
   // Checked on the params as parsed from JSON: schema parsing would silently drop a `__proto__`
   // key, and the stored event must be the event that was sent.
-  const unstorable = unstorableParam((json as { params: unknown }).params, 'params');
-  if (unstorable) return malformed(unstorable);
+  const unstorable = unstorableParam(
+    (json as { params: unknown }).params,
+    'params',
+    mayHoldSurrogates,
+  );
+  if (unstorable) return malformed(unstorable.reason, unstorable.problem);
   let params: Record<string, unknown> = envelope.params;
   if (isKnownPair(pair)) {
     const fast = paramsFastPath(pair, params);

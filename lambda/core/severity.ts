@@ -3,7 +3,7 @@
 // that is empty today and can later carry history (e.g. "5th failure in a minute") without
 // changing the rule shape.
 import type { DetectionSettings, Suppression } from '../../contract/config';
-import { parseCidr } from '../../contract/ip';
+import { type CidrRange, parseCidr } from '../../contract/ip';
 import type { EventPair } from '../../contract/pairs';
 import { type Severity, severityRank } from '../../contract/severity';
 import { rangeContains } from './ip';
@@ -229,7 +229,31 @@ export function evaluateRules(
   return { severity: worst.severity, rules: fired.map((rule) => rule.id) };
 }
 
-const IP_PARAMS = ['ip', 'from', 'to'] as const;
+/**
+ * The params that hold what an event introduces: the address a login came from (`ip`), the
+ * range an allow-list gains (`ip`), the address or range something changed to (`to`). `from` is
+ * what the event leaves behind; it never makes an event benign.
+ */
+const INTRODUCED_IP_PARAMS = ['ip', 'to'] as const;
+
+/**
+ * An `ipRange` suppression holds for the state an event leads to: the event must introduce at
+ * least one address or range, and every one it introduces must lie inside the suppression range.
+ * So an admin moving from the office (203.0.113.5) to 198.18.0.66 alerts, an allow-list change
+ * from 203.0.113.0/28 to 0.0.0.0/0 alerts, and an event without `ip` or `to` is not matched.
+ */
+function introducesOnlyInside(range: CidrRange | undefined, event: SecurityEvent): boolean {
+  if (range === undefined) return false;
+  let introduced = 0;
+  for (const name of INTRODUCED_IP_PARAMS) {
+    if (!Object.hasOwn(event.params, name)) continue;
+    introduced++;
+    const value = event.params[name];
+    // A param that is not an address (`to: "admin"` in privileges_updated) is not inside.
+    if (typeof value !== 'string' || !rangeContains(range, value)) return false;
+  }
+  return introduced > 0;
+}
 
 /** True when every field the suppression names matches the event. */
 export function suppressionMatches(s: Suppression, event: SecurityEvent, pair: EventPair): boolean {
@@ -238,14 +262,7 @@ export function suppressionMatches(s: Suppression, event: SecurityEvent, pair: E
   if (s.user !== undefined && !same(s.user, str(event, 'user'))) return false;
   if (s.actor !== undefined && !same(s.actor, str(event, 'who'))) return false;
   if (s.pair !== undefined && s.pair !== pair) return false;
-  if (s.ipRange !== undefined) {
-    const range = parseCidr(s.ipRange);
-    const inside = IP_PARAMS.some((name) => {
-      const value = str(event, name);
-      return range !== undefined && value !== undefined && rangeContains(range, value);
-    });
-    if (!inside) return false;
-  }
+  if (s.ipRange !== undefined && !introducesOnlyInside(parseCidr(s.ipRange), event)) return false;
   return true;
 }
 

@@ -33,9 +33,25 @@ export interface RecordFailure {
 export const failuresOf = (records: readonly SQSRecord[], reason: string): RecordFailure[] =>
   records.map((record) => ({ messageId: record.messageId, reason }));
 
-/** An error as one log-safe line: e-mail addresses masked. */
+/**
+ * An error from AWS (DynamoDB, SNS) as one log-safe line: e-mail addresses masked. Their
+ * messages are AWS's words (status, limits, attribute names the code chose), not event content.
+ */
 export const errorText = (error: unknown): string =>
   maskEmails(error instanceof Error ? `${error.name}: ${error.message}` : String(error));
+
+/**
+ * An error whose message could quote message content (a bug while classifying a body, an item
+ * the SDK cannot encode): its name and the place it was thrown, never its message.
+ */
+export function errorKind(error: unknown): string {
+  if (!(error instanceof Error)) return typeof error;
+  const frame = error.stack
+    ?.split('\n')
+    .find((line) => /^\s+at /.test(line))
+    ?.trim();
+  return frame ? `${error.name} ${frame}` : error.name;
+}
 
 /** How long the store may keep retrying, and when everything must be done. */
 export interface Deadlines {

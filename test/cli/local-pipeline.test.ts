@@ -1,8 +1,11 @@
 // `voiso-sec local` with `send`, `query` and `redrive` against it, each a child process: the
 // audit queries over the real indexes, and a transient failure that ends in the DLQ and is
 // then redriven into the table.
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { voisoEventBody } from '../../lambda/testing/factories';
 import { lines, type RunningLocal, runCli, startLocal } from './run-cli';
 
@@ -137,7 +140,8 @@ describe('the local pipeline', () => {
     );
 
     expect(run.stdout.split('\r\n')[0]).toBe(
-      'time,callcenter,severity,type,event,user,who,params,rules',
+      // The original columns, then who sent the message (the SQS SenderId).
+      'time,callcenter,severity,type,event,user,who,params,rules,sender',
     );
     expect(run.stdout).toContain('globex,medium,allowed_ip,ip_removed');
   });
@@ -154,6 +158,77 @@ describe('the local pipeline', () => {
     const rows = await query('--user', 'flaky@example.com');
     expect(rows[0]?.event).toBe('deleted_user');
     expect(local.output()).toContain('ALERT alerts high');
+  });
+});
+
+/** A stand-in for Slack's incoming webhook that keeps every posted body. */
+async function slackReceiver() {
+  const posts: string[] = [];
+  const receiver = createServer((request, response) => {
+    let body = '';
+    request.on('data', (chunk) => {
+      body += chunk;
+    });
+    request.on('end', () => {
+      posts.push(body);
+      response.end('ok');
+    });
+  });
+  await new Promise<void>((resolve) => receiver.listen(0, '127.0.0.1', resolve));
+  const { port } = receiver.address() as AddressInfo;
+  return { posts, url: `http://127.0.0.1:${port}/hook/SECRET-PART`, close: () => receiver.close() };
+}
+
+const waitForPost = async (posts: readonly string[]) => {
+  for (let i = 0; i < 60 && posts.length === 0; i++) {
+    await new Promise((resolve) => setTimeout(resolve, 250));
+  }
+};
+
+/** What `ps` shows for a process (Linux): its command line. */
+const commandLineOf = (pid: number | undefined) =>
+  readFileSync(`/proc/${pid}/cmdline`, 'utf8').replaceAll('\u0000', ' ');
+
+describe('local with the webhook kept off the command line', () => {
+  it.each(['VOISO_SEC_SLACK_WEBHOOK', '--slack-webhook-file'] as const)(
+    'posts alerts with the webhook URL from %s, never printing it',
+    async (form) => {
+      const slack = await slackReceiver();
+      const dir = mkdtempSync(join(tmpdir(), 'voiso-sec-webhook-'));
+      const file = join(dir, 'slack-webhook');
+      writeFileSync(file, `${slack.url}\n`, { mode: 0o600 });
+      const local =
+        form === 'VOISO_SEC_SLACK_WEBHOOK'
+          ? await startLocal([], { VOISO_SEC_SLACK_WEBHOOK: slack.url })
+          : await startLocal(['--slack-webhook-file', file]);
+      try {
+        await runCli(['send', '--local', '--sample', 'app_login/deleted_user'], {
+          env: local.env,
+        });
+        await waitForPost(slack.posts);
+
+        expect(slack.posts).toHaveLength(1);
+        expect(local.output()).toContain('Slack:             alerts posted (webhook from');
+        expect(local.output()).not.toContain('SECRET-PART');
+        expect(commandLineOf(local.process.pid)).not.toContain('SECRET-PART');
+      } finally {
+        await local.stop();
+        slack.close();
+      }
+    },
+  );
+
+  it('still takes --slack-webhook, warns, and takes the URL out of the process list', async () => {
+    const slack = await slackReceiver();
+    const local = await startLocal(['--slack-webhook', slack.url]);
+    try {
+      // The title is set once the options are read; the banner comes after it.
+      expect(commandLineOf(local.process.pid)).not.toContain('SECRET-PART');
+      expect(local.output()).toContain('prefer VOISO_SEC_SLACK_WEBHOOK or --slack-webhook-file');
+    } finally {
+      await local.stop();
+      slack.close();
+    }
   });
 });
 

@@ -63,8 +63,11 @@ export interface RunningLocal {
 }
 
 /** Starts `voiso-sec local` and resolves once it has printed its endpoints. */
-export function startLocal(args: readonly string[]): Promise<RunningLocal> {
-  const env = isolatedEnv();
+export function startLocal(
+  args: readonly string[],
+  extraEnv: NodeJS.ProcessEnv = {},
+): Promise<RunningLocal> {
+  const env = isolatedEnv(extraEnv);
   const child = spawn(process.execPath, [ENTRY, 'local', ...args], {
     cwd: REPO_ROOT,
     env,

@@ -3,7 +3,7 @@
 // formulas from a CSV export.
 import fc from 'fast-check';
 import { formatSimulation, type SimulationResult } from '../../cli/commands/simulate';
-import { renderCsv, renderTable } from '../../cli/terminal';
+import { renderCsv, renderTable, terminalSafeJson } from '../../cli/terminal';
 
 const cellOf = (value: string) => renderTable(['h'], [[value]]).split('\n')[2] ?? '';
 
@@ -54,10 +54,112 @@ describe('renderTable', () => {
   });
 });
 
+const TERMINAL_CONTROLS_AND_SEPARATORS =
+  /[\p{Cc}\u061c\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069]/u;
+
+/** Everything a terminal could act on, less the CRLF that separates CSV records. */
+const CONTROLS_BUT_RECORD_ENDS =
+  /[\p{Cc}\u061c\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069]/u;
+const csvBody = (csv: string) => csv.split('\r\n').join('');
+
+/** Cells mixing controls (half of the time) with everything else. */
+const hostileCell = fc
+  .array(
+    fc.oneof(
+      fc.integer({ min: 0, max: 0xa0 }).map((code) => String.fromCharCode(code)),
+      fc.constantFrom(
+        '\u200e',
+        '\u202e',
+        '\u2066',
+        '\u2028',
+        '\u2029',
+        '\u061c',
+        '=',
+        '+',
+        '-',
+        '@',
+      ),
+      fc.string({ unit: 'binary', maxLength: 4 }),
+    ),
+    { maxLength: 30 },
+  )
+  .map((pieces) => pieces.join(''));
+
 describe('renderCsv', () => {
   it('writes CSV that spreadsheets will not run as formulas', () => {
     expect(renderCsv(['a', 'b'], [['=HYPERLINK("x")', 'plain, comma']])).toBe(
       'a,b\r\n"\'=HYPERLINK(""x"")","plain, comma"',
+    );
+  });
+
+  it('passes no terminal control: an OSC 52 clipboard write comes out inert', () => {
+    const osc52 = '\u001b]52;c;Y3VybCBldmlsLmV4YW1wbGUgfCBzaA==\u0007';
+
+    const csv = renderCsv(['body'], [[osc52], ['\u009b2J\u202eevil']]);
+
+    expect(csvBody(csv)).not.toMatch(CONTROLS_BUT_RECORD_ENDS);
+    expect(csv).toContain(']52;c;Y3VybCBldmlsLmV4YW1wbGUgfCBzaA==');
+  });
+
+  it.each([
+    ['=1+1', "'=1+1"],
+    ['+1', "'+1"],
+    ['-1+cmd', "'-1+cmd"],
+    ['@SUM(A1)', "'@SUM(A1)"],
+    ['\t=1', "' =1"],
+    ['\r=1', "' =1"],
+    ['\tplain', "' plain"],
+    ['  =1', "'  =1"],
+    ['\uff1d1+1', "'\uff1d1+1"],
+    ['a=1', 'a=1'],
+  ])('guards %j against formula injection as %j', (value, expected) => {
+    expect(renderCsv(['h'], [[value]]).split('\r\n')[1]).toBe(expected);
+  });
+
+  it('never lets a control character or a formula start through, whatever the cells hold', () => {
+    fc.assert(
+      fc.property(fc.array(hostileCell, { minLength: 1, maxLength: 4 }), (row) => {
+        const csv = renderCsv(
+          row.map((_, i) => `h${i}`),
+          [row],
+        );
+        const record = csv.split('\r\n')[1] ?? '';
+        expect(csv.split('\r\n')).toHaveLength(2);
+        expect(record).not.toMatch(CONTROLS_BUT_RECORD_ENDS);
+        // Every cell (quoted or not) that could start a formula starts with the guard.
+        for (const cell of record.match(/("(?:[^"]|"")*"|[^,]*)(?:,|$)/g) ?? []) {
+          const text = cell.replace(/,$/, '').replace(/^"|"$/g, '');
+          expect(text).not.toMatch(/^\s*[=+\-@\uff1d\uff0b\uff0d\uff20]/);
+        }
+      }),
+      { numRuns: 500, seed: 11 },
+    );
+  });
+});
+
+describe('terminalSafeJson', () => {
+  it('escapes C1 and bidi controls that JSON.stringify leaves raw, meaning the same', () => {
+    const value = { body: '\u009b2J\u202eevil\u2066\u2028\u2029\u007f\u0007\u001b]52;c;x\u0007' };
+
+    const json = terminalSafeJson(value);
+
+    expect(json.replaceAll('\n', '')).not.toMatch(TERMINAL_CONTROLS_AND_SEPARATORS);
+    expect(json).toContain('\\u009b2J\\u202eevil\\u2066\\u2028\\u2029\\u007f');
+    expect(JSON.parse(json)).toEqual(value);
+  });
+
+  it('never prints a control character, and always parses back to the same value', () => {
+    fc.assert(
+      fc.property(
+        fc.dictionary(hostileCell, fc.oneof(hostileCell, fc.array(hostileCell))),
+        (value) => {
+          const json = terminalSafeJson(value);
+          // Indentation's own line breaks are the only controls left.
+          expect(json.replaceAll('\n', '')).not.toMatch(TERMINAL_CONTROLS_AND_SEPARATORS);
+          expect(JSON.parse(json)).toEqual(value);
+        },
+      ),
+      { numRuns: 500, seed: 13 },
     );
   });
 });

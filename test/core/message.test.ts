@@ -1,3 +1,4 @@
+import fc from 'fast-check';
 import { DEFAULT_DETECTION_SETTINGS } from '../../contract/config';
 import { classifyMessage } from '../../lambda/core/message';
 import { DOCUMENTED_PAIRS, voisoEvent } from '../../lambda/testing/factories';
@@ -171,5 +172,120 @@ describe('classifyMessage', () => {
     // Assert
     expect(verdict.kind).toBe('malformed');
     expect(verdict.kind === 'malformed' && verdict.reason).toMatch(reason);
+  });
+});
+
+describe('lone UTF-16 surrogates', () => {
+  // `JSON.stringify` writes a lone surrogate as the escape `\udXXX`, exactly as a sender would.
+  const bodyWith = (overrides: Parameters<typeof voisoEvent>[1]) =>
+    JSON.stringify(voisoEvent('app_login/deleted_user', overrides));
+
+  it.each([
+    ['in the call center', bodyWith({ callcenter: 'acme\ud800' }), /^callcenter: contains a lone/],
+    ['in the type', bodyWith({ type: 'app_login\udfff' }), /^type: contains a lone/],
+    ['in a documented param', bodyWith({ params: { user: 'a\ud83d@b.c' } }), /^params\.user: /],
+    ['in an extra param', bodyWith({ params: { note: 'x\udc00' } }), /^params\.note: /],
+    [
+      'deep in an extra param',
+      bodyWith({ params: { a: [{ b: ['\ud800'] }] } }),
+      /^params\.a\[0\]\.b\[0\]: /,
+    ],
+    [
+      'in a param name',
+      bodyWith({ params: { 'k\ud800': 1 } }),
+      /^params: property name contains a lone/,
+    ],
+    [
+      'raw, in a directly invoked body',
+      bodyWith({ params: { note: 'x' } }).replace('"x"', '"\ud800"'),
+      /^params\.note: /,
+    ],
+  ])('quarantines one %s, so it never reaches DynamoDB', (_name, body, reason) => {
+    // Act
+    const verdict = classifyMessage(body, DEFAULT_DETECTION_SETTINGS);
+    // Assert
+    expect(verdict.kind).toBe('malformed');
+    if (verdict.kind !== 'malformed') return;
+    expect(verdict.reason).toMatch(reason);
+    expect(verdict.reason).toContain('lone UTF-16 surrogate');
+    expect(verdict.reason).not.toMatch(/\p{Cs}/u);
+  });
+
+  it('accepts surrogate pairs, escaped or not', () => {
+    for (const body of [
+      bodyWith({ params: { note: '\u{1F600}' } }),
+      bodyWith({ params: { note: 'x' } }).replace('"x"', '"\\ud83d\\ude00"'),
+    ]) {
+      const verdict = classifyMessage(body, DEFAULT_DETECTION_SETTINGS);
+      expect(verdict.kind === 'event' && verdict.normalised.event.params.note).toBe('\u{1F600}');
+    }
+  });
+
+  it('never lets one into anything it stores', () => {
+    const text = fc.string({
+      unit: fc.constantFrom('a', '\ud800', '\udc00', '\u{1F600}', '"', '\\'),
+      maxLength: 12,
+    });
+    fc.assert(
+      fc.property(text, text, text, (callcenter, key, value) => {
+        const body = JSON.stringify({
+          timestamp: '2020-10-10T10:11:12Z',
+          type: 'app_login',
+          event: 'sso',
+          callcenter,
+          params: { [key]: value, nested: [value] },
+        });
+        const verdict = classifyMessage(body, DEFAULT_DETECTION_SETTINGS);
+        const stored = verdict.kind === 'event' ? verdict.normalised.event : verdict.reason;
+        expect(JSON.stringify(stored)).not.toMatch(/\\ud[89a-f]/);
+      }),
+      { numRuns: 500 },
+    );
+  });
+});
+
+describe('what logs get about a malformed message', () => {
+  it('names a sender-chosen param by its position, never by its name', () => {
+    // Prepare: an e-mail address as a param name, and as a nested one.
+    const long = 'x'.repeat(5_000);
+    const cases = [
+      [{ 'maria.lopez@acme.com': long }, 'params[3]: longer than 4096 characters'],
+      [
+        { extra: { 'maria.lopez@acme.com': { deep: 1e300 } } },
+        'params[3][0][0]: number out of range',
+      ],
+      [{ list: [0, { 'maria.lopez@acme.com': '\ud800' }] }, 'params[3][1][0]: contains a lone'],
+      [{ count: 'maria.lopez@acme.com' }, 'params.count: expected a non-negative integer'],
+    ] as const;
+    for (const [params, problem] of cases) {
+      // Act
+      const verdict = classifyJson(voisoEvent('app_login/incorrect_password', { params }));
+      // Assert
+      expect(verdict.kind).toBe('malformed');
+      if (verdict.kind !== 'malformed') continue;
+      expect(verdict.problem).toContain(problem);
+      expect(verdict.problem).not.toMatch(/maria|deep|list|extra/);
+      // The quarantine item keeps the names: it is the audit record of what was sent.
+      expect(verdict.reason).toMatch(/maria|list|count/);
+    }
+  });
+
+  it('never carries a name or value the sender chose', () => {
+    const marker = fc.string({ minLength: 1, maxLength: 8 }).map((s) => `ZQ${s}`);
+    const bad = fc.constantFrom<unknown>('x'.repeat(4_097), 1e300, '\ud800', 'ok');
+    fc.assert(
+      fc.property(marker, bad, fc.boolean(), fc.boolean(), (name, value, nested, badTime) => {
+        const params = nested ? { [name]: { [`${name}2`]: [value] } } : { [name]: value };
+        const verdict = classifyJson({
+          timestamp: badTime ? 'ZQ-not-a-time' : '2020-10-10T10:11:12Z',
+          type: 'app_login',
+          event: 'deleted_user',
+          callcenter: 'acme',
+          params: { user: 'u@acme.com', access_group: 'agent', ...params },
+        });
+        if (verdict.kind === 'malformed') expect(verdict.problem).not.toContain('ZQ');
+      }),
+      { numRuns: 300 },
+    );
   });
 });

@@ -209,6 +209,119 @@ describe('detection configuration', () => {
     expect(result.severity).toBe(classification(event).severity);
   });
 
+  describe('an ipRange suppression holds for the state the event leads to', () => {
+    // The README's example: the office range, for admins whose source IP changes.
+    const office = parseDetectionSettings({
+      suppressions: [
+        { id: 'office', ipRange: '203.0.113.0/24', pair: 'app_login/ip_changed' },
+        { id: 'office-allowlist', ipRange: '203.0.113.0/24', pair: 'allowed_ip/ip_changed' },
+        { id: 'office-any', ipRange: '203.0.113.0/24', callcenter: 'acme' },
+      ],
+    });
+    const admin = (from: string, to: string) =>
+      voisoEvent('app_login/ip_changed', { params: { access_group: 'admin', from, to } });
+    const allowlist = (from: string, to: string) =>
+      voisoEvent('allowed_ip/ip_changed', { params: { from, to } });
+
+    it.each<[string, ReturnType<typeof voisoEvent>, boolean]>([
+      ['an admin leaving the office range alerts', admin('203.0.113.5', '198.18.0.66'), true],
+      [
+        'an admin moving into the office range is benign',
+        admin('198.18.0.66', '203.0.113.9'),
+        false,
+      ],
+      [
+        'an admin moving inside the office range is benign',
+        admin('203.0.113.5', '203.0.113.9'),
+        false,
+      ],
+      [
+        'an allow-list widened to the internet alerts',
+        allowlist('203.0.113.0/28', '0.0.0.0/0'),
+        true,
+      ],
+      [
+        'an allow-list widened past the range alerts',
+        allowlist('203.0.113.0/28', '203.0.113.0/23'),
+        true,
+      ],
+      [
+        'an allow-list widened from the base address alerts',
+        allowlist('203.0.113.0/28', '203.0.113.0/16'),
+        true,
+      ],
+      [
+        'an allow-list narrowed inside the range is benign',
+        allowlist('0.0.0.0/0', '203.0.113.0/28'),
+        false,
+      ],
+      [
+        'an allow-list entry added inside the range is benign',
+        voisoEvent('allowed_ip/ip_added', { params: { ip: '203.0.113.0/25' } }),
+        false,
+      ],
+      [
+        'an allow-list entry added wider than the range alerts',
+        voisoEvent('allowed_ip/ip_added', { params: { ip: '203.0.113.0/8' } }),
+        true,
+      ],
+      [
+        'an IPv4-mapped address outside the plain IPv4 range alerts',
+        voisoEvent('app_login/unauthorized_ip', { params: { ip: '::ffff:203.0.113.5' } }),
+        true,
+      ],
+    ])('%s', (_name, event, alert) => {
+      const result = classification(event, office);
+
+      expect(result.severity).toBe(classification(event).severity);
+      expect(result.alert).toBe(alert);
+    });
+
+    it('never matches an event that introduces no address', () => {
+      const config = parseDetectionSettings({
+        suppressions: [{ id: 'office', ipRange: '203.0.113.0/24' }],
+      });
+      // privileges_updated has from/to, but they are access groups, not addresses.
+      const promotion = voisoEvent('user/privileges_updated', { params: { to: 'admin' } });
+      const deleted = voisoEvent('app_login/deleted_user');
+      const fromOnly = voisoEvent('app_login/sso', { params: { from: '203.0.113.5' } });
+      const overridden = parseDetectionSettings({
+        severityOverrides: { 'app_login/sso': 'critical' },
+        suppressions: [{ id: 'office', ipRange: '203.0.113.0/24' }],
+      });
+
+      expect(classification(promotion, config).alert).toBe(true);
+      expect(classification(deleted, config).alert).toBe(true);
+      expect(classification(fromOnly, overridden)).toMatchObject({ alert: true });
+    });
+
+    it('needs every introduced address inside, not just one', () => {
+      // An unrecognised pair with both `ip` and `to`, made alert-worthy by an override.
+      const config = parseDetectionSettings({
+        severityOverrides: { 'app_login/sso': 'high' },
+        suppressions: [{ id: 'office', ipRange: '203.0.113.0/24' }],
+      });
+      const half = voisoEvent('app_login/sso', { params: { ip: '203.0.113.5', to: '8.8.8.8' } });
+      const both = voisoEvent('app_login/sso', {
+        params: { ip: '203.0.113.5', to: '203.0.113.6' },
+      });
+
+      expect(classification(half, config).alert).toBe(true);
+      expect(classification(both, config).suppressedBy).toBe('office');
+    });
+  });
+
+  it('asks for a suppression range written as its network address', () => {
+    expect(() =>
+      parseDetectionSettings({ suppressions: [{ id: 'x', ipRange: '203.0.113.0/23' }] }),
+    ).toThrow(
+      /suppressions\.0\.ipRange: 203\.0\.113\.0\/23 has bits set past its \/23 prefix and covers 203\.0\.112\.0\/23/,
+    );
+    expect(
+      parseDetectionSettings({ suppressions: [{ id: 'x', ipRange: '203.0.113.7' }] }).suppressions,
+    ).toHaveLength(1);
+  });
+
   it.each<[unknown, RegExp]>([
     [{ alertThreshold: 'urgent' }, /alertThreshold/],
     [{ severityOverrides: { successful_login: 'high' } }, /severityOverrides\.successful_login/],

@@ -45,4 +45,55 @@ describe('ingest logs', () => {
     expect(logged).toContain('timestamp: invalid');
     expect(logged).not.toMatch(/hunter|maria/);
   });
+
+  it('never carry a name the sender chose: params are logged by position', async () => {
+    // Prepare: an e-mail address as a param name, with values the core refuses.
+    const { logger, lines } = recordingLogger();
+    const handler = createHandler({
+      store: new InMemoryEventStore(),
+      alerts: new CapturingAlertPublisher(),
+      config: DEFAULT_INGEST_CONFIG,
+      logger,
+    });
+    const records = [
+      { 'maria.lopez@acme.com': 'x'.repeat(5_000) },
+      { notes: { 'maria.lopez@acme.com': 1e300 } },
+      { 'maria.lopez@acme.com\ud800': 1 },
+      { 'hunter2@acme.com': ['\ud800'] },
+    ].map((params) => sqsRecord(voisoEvent('app_login/deleted_user', { params })));
+    // Act
+    const response = await handler(sqsEvent(...records));
+    // Assert
+    expect(response.batchItemFailures).toEqual([]);
+    const logged = lines();
+    expect(logged).toContain('params[2]: longer than 4096 characters');
+    expect(logged).toContain('params[2][0]: number out of range');
+    expect(logged).toContain('params: property name contains a lone UTF-16 surrogate');
+    expect(logged).toContain('params[2][0]: contains a lone UTF-16 surrogate');
+    expect(logged).not.toMatch(/maria|hunter|notes/);
+  });
+
+  it('never carry what a failing observer quotes from an item', async () => {
+    // Prepare
+    const { logger, lines } = recordingLogger();
+    const handler = createHandler({
+      store: new InMemoryEventStore(),
+      alerts: new CapturingAlertPublisher(),
+      config: DEFAULT_INGEST_CONFIG,
+      logger,
+      observer: {
+        onStored: (item) => {
+          throw new Error(`cannot show ${String(item.params.user)}`);
+        },
+      },
+    });
+    const record = sqsRecord(
+      voisoEvent('app_login/deleted_user', { params: { user: 'maria@acme.com' } }),
+    );
+    // Act
+    await handler(sqsEvent(record));
+    // Assert
+    expect(lines()).toContain('Ingest observer threw');
+    expect(lines()).not.toMatch(/maria|cannot show/);
+  });
 });

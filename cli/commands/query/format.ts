@@ -2,7 +2,7 @@
 import { INDEXES, TABLE_KEYS } from '../../../contract/table';
 import type { EventItem, QuarantineItem } from '../../../lambda/core/items';
 import { UsageError } from '../../errors';
-import { renderCsv, renderTable } from '../../terminal';
+import { renderCsv, renderTable, terminalSafeJson } from '../../terminal';
 import type { QueryResult, TableItem } from './read';
 
 export interface FormatOptions {
@@ -31,8 +31,9 @@ const EVENT_COLUMNS = [
   'who',
   'params',
   'rules',
+  'sender',
 ];
-const QUARANTINE_COLUMNS = ['time', 'messageId', 'reason', 'body'];
+const QUARANTINE_COLUMNS = ['time', 'messageId', 'reason', 'body', 'sender'];
 
 function eventRow(item: EventItem): string[] {
   const { user, who, ...rest } = item.params;
@@ -46,11 +47,12 @@ function eventRow(item: EventItem): string[] {
     who === undefined ? '' : String(who),
     Object.keys(rest).length === 0 ? '' : JSON.stringify(rest),
     item.suppressedBy ? `suppressed:${item.suppressedBy}` : item.rules.join(' '),
+    item.senderId ?? '',
   ];
 }
 
 function quarantineRow(item: QuarantineItem): string[] {
-  return [item.sk.slice(0, 30), item.messageId, item.reason, item.body];
+  return [item.sk.slice(0, 30), item.messageId, item.reason, item.body, item.senderId ?? ''];
 }
 
 /** Key attributes are layout, not audit data. */
@@ -65,7 +67,8 @@ const publicView = (item: TableItem): Record<string, unknown> =>
 
 export function formatQuery(result: QueryResult, options: FormatOptions): string {
   const format = parseOutput(options.output);
-  if (format === 'json') return JSON.stringify(result.items.map(publicView), null, 2);
+  // Every format is safe to print on a terminal: JSON escapes controls, CSV and tables drop them.
+  if (format === 'json') return terminalSafeJson(result.items.map(publicView));
   const headers = options.quarantined ? QUARANTINE_COLUMNS : EVENT_COLUMNS;
   const rows = result.items.map((item) =>
     options.quarantined

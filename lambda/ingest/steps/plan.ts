@@ -6,7 +6,7 @@ import type { SQSRecord } from 'aws-lambda';
 import type { DetectionSettings } from '../../../contract/config';
 import { buildEventItem, buildQuarantineItem, keyString } from '../../core/items';
 import { classifyMessage } from '../../core/message';
-import { type EventGroup, errorText, type QuarantineGroup, type RecordFailure } from '../batch';
+import { type EventGroup, errorKind, type QuarantineGroup, type RecordFailure } from '../batch';
 
 export interface PlanContext {
   readonly receivedAt: Date;
@@ -25,6 +25,15 @@ export interface BatchPlan {
 function sentAt(record: SQSRecord, fallback: Date): Date {
   const millis = Number(record.attributes?.SentTimestamp);
   return Number.isFinite(millis) && millis > 0 ? new Date(millis) : fallback;
+}
+
+/**
+ * Which IAM identity sent the message (an access key's user id, `AIDA…`, or a role session),
+ * as SQS reports it: set by SQS, not by the sender. Bounded, since it becomes an attribute.
+ */
+function senderIdOf(record: SQSRecord): string | undefined {
+  const id = record.attributes?.SenderId;
+  return typeof id === 'string' && id !== '' ? id.slice(0, 256) : undefined;
 }
 
 /** Adds a record to its group, creating the group on its first record. */
@@ -47,7 +56,12 @@ export function planBatch(records: readonly SQSRecord[], context: PlanContext): 
   const quarantines = new Map<string, Collecting<QuarantineGroup>>();
   const failures: RecordFailure[] = [];
   for (const record of records) {
-    const itemContext = { messageId: record.messageId, receivedAt, retentionDays };
+    const itemContext = {
+      messageId: record.messageId,
+      senderId: senderIdOf(record),
+      receivedAt,
+      retentionDays,
+    };
     const body = typeof record.body === 'string' ? record.body : String(record.body);
     try {
       const verdict = classifyMessage(body, detection);
@@ -70,9 +84,10 @@ export function planBatch(records: readonly SQSRecord[], context: PlanContext): 
       }
     } catch (error) {
       // A bug in classification must not poison the batch: fail this record, keep going.
+      // Only the error's kind and where it was thrown: its message may quote the body.
       failures.push({
         messageId: record.messageId,
-        reason: `classification error: ${errorText(error)}`,
+        reason: `classification error: ${errorKind(error)}`,
       });
     }
   }

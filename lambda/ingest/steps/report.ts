@@ -6,8 +6,7 @@ import type { Alert } from '../../core/alert-format';
 import type { EventItem } from '../../core/items';
 import type { IngestObserver } from '../../ports/observer';
 import type { Logger, Metrics } from '../../ports/telemetry';
-import type { EventGroup } from '../batch';
-import { errorText, type QuarantineGroup, type RecordFailure } from '../batch';
+import { type EventGroup, errorKind, type QuarantineGroup, type RecordFailure } from '../batch';
 
 /** A group whose event is stored (new or existing), with the item as stored. */
 export interface StoredGroup {
@@ -68,7 +67,8 @@ function tellObserver(
     try {
       call();
     } catch (error) {
-      logger.warn('Ingest observer threw', { error: errorText(error) });
+      // Observers handle items: their error messages may quote them.
+      logger.warn('Ingest observer threw', { error: errorKind(error) });
     }
   };
   let quarantined = 0;
