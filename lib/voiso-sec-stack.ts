@@ -10,6 +10,7 @@ import { EventIntake } from './constructs/event-intake';
 import { EventStoreTable } from './constructs/event-store-table';
 import { IngestFunction } from './constructs/ingest-function';
 import { Monitoring } from './constructs/monitoring';
+import { SummaryFlush } from './constructs/summary-flush';
 import { VoisoAccess } from './constructs/voiso-access';
 
 export interface VoisoSecStackProps extends StackProps {
@@ -22,6 +23,7 @@ export class VoisoSecStack extends Stack {
   public readonly events: EventStoreTable;
   public readonly alerting: Alerting;
   public readonly ingest: IngestFunction;
+  public readonly summaryFlush: SummaryFlush;
   public readonly voisoAccess: VoisoAccess;
   public readonly monitoring: Monitoring;
 
@@ -72,6 +74,17 @@ export class VoisoSecStack extends Stack {
       maxConcurrency: config.maxConcurrency,
     });
 
+    this.summaryFlush = new SummaryFlush(this, 'SummaryFlush', {
+      table: this.events.table,
+      alertsTopic: this.alerting.alertsTopic,
+      criticalTopic: this.alerting.criticalTopic,
+      dataKey,
+      serviceName: this.stackName,
+      retentionDays: config.retentionDays,
+      logRetention,
+      logLevel: config.logLevel,
+    });
+
     this.voisoAccess = new VoisoAccess(this, 'VoisoAccess', {
       queue: this.intake.queue,
       keySerial: config.voisoKeySerial,
@@ -82,6 +95,7 @@ export class VoisoSecStack extends Stack {
       queue: this.intake.queue,
       deadLetterQueue: this.intake.deadLetterQueue,
       ingestFunction: this.ingest.function,
+      flushFunction: this.summaryFlush.flush.function,
       table: this.events.table,
       opsTopic: this.alerting.opsTopic,
       serviceName: this.stackName,

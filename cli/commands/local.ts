@@ -87,6 +87,9 @@ function readWebhookFile(path: string, warn: (line: string) => void): string {
   return text.trim();
 }
 
+/** How often `local` sends the summaries of closed folding windows (the stack: every 4 minutes). */
+const LOCAL_FLUSH_EVERY_MS = 30_000;
+
 export async function runLocal(
   options: LocalOptions,
   out: (line: string) => void,
@@ -170,11 +173,18 @@ export async function runLocal(
       '     voiso-sec query --local --since 1h',
     ].join('\n'),
   );
+  // As the deployed stack's schedule does: summaries of closed folding windows go out.
+  const flushing = setInterval(() => {
+    pipeline.flush().catch((error: unknown) =>
+      err(`summary flush failed: ${error instanceof Error ? error.message : String(error)}`),
+    );
+  }, LOCAL_FLUSH_EVERY_MS);
   await new Promise<void>((resolve) => {
     const stop = () => resolve();
     process.once('SIGINT', stop);
     process.once('SIGTERM', stop);
   });
+  clearInterval(flushing);
   out('Stopping...');
   clearLocalState();
   await pipeline.stop();

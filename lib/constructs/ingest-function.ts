@@ -57,11 +57,18 @@ export class IngestFunction extends PipelineFunction {
     const ingest = this.function;
 
     ingest.addEnvironment(INGEST_ENV.eventsTableName, props.table.tableName);
-    // Exactly what the event store calls (lookup, then write), on the table only: the function
-    // never queries an index, and grantReadWriteData would add index/* and a dozen actions.
+    // Exactly what the event store calls, on the table only: read a batch's items
+    // (BatchGetItem), write events and records (BatchWriteItem), claim alerts and write detection
+    // state on a condition (PutItem), record on an event the detections it formed (UpdateItem).
+    // Never Query, Scan or DeleteItem, never an index; grantReadWriteData would add all of those.
     ingest.addToRolePolicy(
       new iam.PolicyStatement({
-        actions: ['dynamodb:BatchGetItem', 'dynamodb:BatchWriteItem'],
+        actions: [
+          'dynamodb:BatchGetItem',
+          'dynamodb:BatchWriteItem',
+          'dynamodb:PutItem',
+          'dynamodb:UpdateItem',
+        ],
         resources: [props.table.tableArn],
       }),
     );

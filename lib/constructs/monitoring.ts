@@ -19,6 +19,8 @@ export interface MonitoringProps {
   readonly queue: sqs.IQueue;
   readonly deadLetterQueue: sqs.IQueue;
   readonly ingestFunction: lambda.IFunction;
+  /** The scheduled flush of folding windows; its failures delay summaries. @default - none */
+  readonly flushFunction?: lambda.IFunction;
   readonly table: dynamodb.ITable;
   readonly opsTopic: sns.ITopic;
   /** Value of the `service` dimension on the ingest metrics (POWERTOOLS_SERVICE_NAME). */
@@ -161,6 +163,13 @@ export class Monitoring extends Construct {
       },
       props.opsTopic,
     );
+    if (props.flushFunction) {
+      anyOf(
+        'SummaryFlushErrors',
+        'The scheduled flush failed: summaries of folded alerts are late (each run retries what the last one left). Its log group says why.',
+        props.flushFunction.metricErrors(sum),
+      );
+    }
     anyOf(
       'AlertsUndelivered',
       'An alert could not be delivered to a subscriber (a Slack post failing after retries, or an SNS delivery failing for good) and is in the undelivered-alerts queue. Check the Slack webhook secret and the notifier logs; the message body says which alert.',

@@ -204,6 +204,8 @@ describe('ingest function', () => {
       [
         'dynamodb:BatchGetItem',
         'dynamodb:BatchWriteItem',
+        'dynamodb:PutItem',
+        'dynamodb:UpdateItem',
         'kms:Decrypt',
         'kms:GenerateDataKey*',
         'logs:CreateLogStream',
@@ -222,10 +224,75 @@ describe('ingest function', () => {
     );
     expect(statements).toContainEqual(
       expect.objectContaining({
-        Action: ['dynamodb:BatchGetItem', 'dynamodb:BatchWriteItem'],
+        Action: [
+          'dynamodb:BatchGetItem',
+          'dynamodb:BatchWriteItem',
+          'dynamodb:PutItem',
+          'dynamodb:UpdateItem',
+        ],
         Resource: arnOf(ids.table as string),
       }),
     );
+  });
+});
+
+describe('summary flush', () => {
+  const flushId = () => logicalIdOf(template, 'AWS::Lambda::Function', 'SummaryFlushFunction');
+
+  it('runs every four minutes, so a summary goes out within five of its window closing', () => {
+    template.hasResourceProperties('AWS::Scheduler::Schedule', {
+      ScheduleExpression: 'rate(4 minutes)',
+      Target: Match.objectLike({
+        Arn: arnOf(flushId()),
+        RetryPolicy: Match.objectLike({ MaximumRetryAttempts: 0 }),
+      }),
+    });
+  });
+
+  it('may query and write the table and publish to the alert topics, and nothing more', () => {
+    const policy = Object.values(
+      template.findResources('AWS::IAM::Policy', {
+        Properties: {
+          Roles: [{ Ref: logicalIdOf(template, 'AWS::IAM::Role', 'SummaryFlushFunctionRole') }],
+        },
+      }),
+    )[0];
+    const statements: { Action: string | string[]; Resource: unknown }[] =
+      policy?.Properties.PolicyDocument.Statement ?? [];
+
+    expect(statements.flatMap((s) => s.Action).sort()).toEqual(
+      [
+        'dynamodb:BatchGetItem',
+        'dynamodb:BatchWriteItem',
+        'dynamodb:PutItem',
+        'dynamodb:Query',
+        'kms:Decrypt',
+        'kms:GenerateDataKey*',
+        'logs:CreateLogStream',
+        'logs:PutLogEvents',
+        'sns:Publish',
+        'sns:Publish',
+        'xray:PutTelemetryRecords',
+        'xray:PutTraceSegments',
+      ].sort(),
+    );
+    expect(statements).toContainEqual(
+      expect.objectContaining({
+        Action: expect.arrayContaining(['dynamodb:Query']),
+        Resource: arnOf(ids.table as string),
+      }),
+    );
+  });
+
+  it('gets the environment its loader reads, and runs one at a time', () => {
+    const fn = template.toJSON().Resources[flushId()].Properties;
+
+    expect(fn.Environment.Variables).toMatchObject({
+      EVENTS_TABLE_NAME: { Ref: ids.table },
+      ALERTS_TOPIC_ARN: { Ref: ids.alertsTopic },
+      CRITICAL_TOPIC_ARN: { Ref: ids.criticalTopic },
+    });
+    expect(fn.ReservedConcurrentExecutions).toBe(1);
   });
 });
 
@@ -419,7 +486,7 @@ describe('monitoring', () => {
   });
 
   it('sends every alarm and its recovery to the ops topic', () => {
-    expect(alarms()).toHaveLength(7);
+    expect(alarms()).toHaveLength(8);
     for (const alarm of alarms()) {
       expect(alarm.Properties.AlarmActions).toEqual([{ Ref: ids.opsTopic }]);
       expect(alarm.Properties.OKActions).toEqual([{ Ref: ids.opsTopic }]);
@@ -457,6 +524,8 @@ describe('monitoring', () => {
 
     expect(watched.sort()).toEqual(
       [
+        // ingest and the summary flush
+        'AWS/Lambda/Errors',
         'AWS/SQS/ApproximateNumberOfMessagesVisible',
         'AWS/SQS/ApproximateNumberOfMessagesVisible',
         'AWS/Lambda/Errors',
