@@ -38,6 +38,9 @@ export interface Harness {
   /** The client the store uses (mock it to inject DynamoDB failures). */
   readonly storeClient: DynamoDBClient;
   readonly sns: ReturnType<typeof mockClient>;
+  /** The store and publisher the handler uses: more handlers, or a flush, on the same table. */
+  readonly store: DynamoDbEventStore;
+  readonly publisher: SnsAlertPublisher;
   readonly outcomes: Outcomes;
   query(input: Omit<QueryCommandInput, 'TableName'>): Promise<Record<string, unknown>[]>;
   /** The alert record of each key (an event, incident or summary id), in order. */
@@ -92,13 +95,15 @@ export async function createHarness(
     failed: [],
     alerts: [],
   };
+  const store = new DynamoDbEventStore({
+    client: storeClient,
+    tableName,
+    backoff: { sleep: async () => undefined, baseDelayMs: 1, maxDelayMs: 2 },
+  });
+  const publisher = new SnsAlertPublisher({ client: snsClient, topics: TOPICS });
   const handler = createHandler({
-    store: new DynamoDbEventStore({
-      client: storeClient,
-      tableName,
-      backoff: { sleep: async () => undefined, baseDelayMs: 1, maxDelayMs: 2 },
-    }),
-    alerts: new SnsAlertPublisher({ client: snsClient, topics: TOPICS }),
+    store,
+    alerts: publisher,
     config,
     now,
     observer: {
@@ -114,6 +119,8 @@ export async function createHarness(
     tableName,
     storeClient,
     sns,
+    store,
+    publisher,
     outcomes,
     async alertRecords(keys) {
       const read = await db.client.send(
