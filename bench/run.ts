@@ -77,6 +77,12 @@ async function main() {
         `${f(perThousand(baseline.dynamodbRequests, n))} = ${f(baseline.dynamodbRequests / voisoSec.dynamodbRequests)}x voiso-sec`,
     );
     say(
+      `dynamodb capacity per event, n=${n}: voiso-sec ${f(voisoSec.writeUnits / n, 2)} write units, ` +
+        `${f(voisoSec.readUnits / n, 2)} read units (table + index copies + detection state + ` +
+        `alert records); ${f(voisoSec.dynamodbRoundTripsPerBatch, 2)} round trips per batch of 100; ` +
+        `baseline ${f(baseline.writeUnits / n, 2)} write units, ${f(baseline.readUnits / n, 2)} read units`,
+    );
+    say(
       `sns requests per 100 alerts, n=${n}: voiso-sec ${f(perHundredAlerts(voisoSec.snsRequests, voisoSec.alerts))} ` +
         `(${voisoSec.snsRequests} calls, ${voisoSec.alerts} alert messages) vs floor ceil(a/10) ` +
         `${f(perHundredAlerts(snsFloor, voisoSec.alerts))} = ${f(voisoSec.snsRequests / Math.max(1, snsFloor), 2)}x ` +

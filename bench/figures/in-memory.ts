@@ -98,6 +98,8 @@ export interface RequestFigure {
   readonly snsBilledRequests: number;
   readonly writeUnits: number;
   readonly readUnits: number;
+  /** DynamoDB round trips per batch of 100 (requests in flight together count once). */
+  readonly dynamodbRoundTripsPerBatch: number;
   /** Whole-run CPU per event including the SDK's middleware and marshalling, µs. */
   readonly cpuMicrosPerEvent: number;
   readonly failedRecords: number;
@@ -135,6 +137,7 @@ export async function measureRequests(
     snsBilledRequests: topic.billedRequests,
     writeUnits: table.capacity.writeUnits,
     readUnits: table.capacity.readUnits,
+    dynamodbRoundTripsPerBatch: dynamodbCounter.roundTrips / batches.length,
     cpuMicrosPerEvent: cpu / bodies.length,
     failedRecords,
   };

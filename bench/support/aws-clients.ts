@@ -59,11 +59,23 @@ export function intercept(
 /** Counts commands per name; a command the SDK retries counts once (as it is billed once or more). */
 export class RequestCounter {
   readonly counts = new Map<string, number>();
+  /**
+   * Round trips: times the client went from no request in flight to one. Requests sent
+   * together (Promise.all) share one round trip; a request sent after another returned makes a
+   * new one, which is what an invocation's latency is made of.
+   */
+  roundTrips = 0;
+  private inFlight = 0;
 
   attach(client: SdkClient, name = 'benchRequestCounter'): this {
     intercept(client, name, 'counter', async (commandName, input, proceed) => {
       this.counts.set(commandName, (this.counts.get(commandName) ?? 0) + 1);
-      return proceed(input);
+      if (this.inFlight++ === 0) this.roundTrips++;
+      try {
+        return await proceed(input);
+      } finally {
+        this.inFlight--;
+      }
     });
     return this;
   }
@@ -144,6 +156,19 @@ export class InMemoryDynamoDb {
     this.items.set(key, item);
   }
 
+  /** `attribute_not_exists(pk)`, `attribute_exists(pk)` or `version = :read`, as the store writes. */
+  private conditionHolds(input: Record<string, unknown>, stored: Item | undefined): boolean {
+    const condition = String(input.ConditionExpression ?? '');
+    if (condition === '') return true;
+    if (condition === 'attribute_not_exists(pk)') return stored === undefined;
+    if (condition === 'attribute_exists(pk)') return stored !== undefined;
+    if (condition === 'version = :read') {
+      const values = input.ExpressionAttributeValues as Record<string, AttributeValue>;
+      return stored?.version?.N !== undefined && stored.version.N === values[':read']?.N;
+    }
+    throw new Error(`InMemoryDynamoDb: unsupported condition ${condition}`);
+  }
+
   private read(item: Item | undefined, consistent: boolean): void {
     const units = Math.max(1, Math.ceil((item ? itemSizeBytes(item) : 0) / 4096));
     this.capacity.readUnits += consistent ? units : units / 2;
@@ -191,15 +216,47 @@ export class InMemoryDynamoDb {
       }
       case 'PutItem': {
         const item = input.Item as Item;
-        const key = keyOf(item);
-        const condition = String(input.ConditionExpression ?? '');
-        if (/attribute_not_exists/.test(condition) && this.items.has(key)) {
+        if (!this.conditionHolds(input, this.items.get(keyOf(item)))) {
           // A failed condition still consumes the write.
           this.capacity.writeUnits += Math.max(1, Math.ceil(itemSizeBytes(item) / 1024));
           throw conditionalCheckFailed();
         }
         this.put(item);
         return {};
+      }
+      case 'UpdateItem': {
+        // The one update the adapters make: ADD string-set values, on an item that exists.
+        const key = keyOf(input.Key as Item);
+        const stored = this.items.get(key);
+        if (!this.conditionHolds(input, stored) || stored === undefined) {
+          this.capacity.writeUnits += 1;
+          throw conditionalCheckFailed();
+        }
+        const match = /^ADD (\w+) (:\w+)$/.exec(String(input.UpdateExpression));
+        const values = input.ExpressionAttributeValues as Record<string, AttributeValue>;
+        if (!match?.[1] || !match[2]) throw new Error('InMemoryDynamoDb: unsupported update');
+        const added = values[match[2]]?.SS ?? [];
+        const existing = stored[match[1]]?.SS ?? [];
+        this.put({ ...stored, [match[1]]: { SS: [...new Set([...existing, ...added])] } });
+        return {};
+      }
+      case 'Query': {
+        // `pk = :pk AND sk BETWEEN :low AND :high` on the table, as the store queries.
+        const values = input.ExpressionAttributeValues as Record<string, AttributeValue>;
+        const [pk, low, high] = [
+          values[':pk']?.S,
+          values[':low']?.S ?? '',
+          values[':high']?.S ?? '',
+        ];
+        const Items = [...this.items.values()]
+          .filter((item) => {
+            const sk = item[TABLE_KEYS.sort]?.S ?? '';
+            return item[TABLE_KEYS.partition]?.S === pk && sk >= low && sk <= high;
+          })
+          .sort((a, b) => ((a.sk?.S ?? '') < (b.sk?.S ?? '') ? -1 : 1));
+        const bytes = Items.reduce((sum, item) => sum + itemSizeBytes(item), 0);
+        this.capacity.readUnits += Math.max(1, Math.ceil(bytes / 4096));
+        return { Items };
       }
       default:
         throw new Error(`InMemoryDynamoDb does not answer ${command}`);
