@@ -33,6 +33,8 @@ async function main() {
         `duplicates explained ${c.explainedDuplicateAlerts}${Object.entries(c.explainedByWindow)
           .map(([window, n]) => `\n  ${n} in window: ${window}`)
           .join('')}`,
+      `folded into summaries ${c.foldedEvents} (in ${c.summaries} summaries); incidents ${c.incidents}, ` +
+        `lost ${c.incidentsLost} (must be 0), alerted twice outside a window ${c.incidentsAlertedTwice} (goal 0)`,
       `faults injected: ${Object.entries(result.injected)
         .map(([fault, n]) => `${fault} ${n}`)
         .join(', ')}`,
