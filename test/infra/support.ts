@@ -1,8 +1,23 @@
 // Builds the stack the way bin/app.ts does, from a raw context value, for Template assertions.
+import { readFileSync } from 'node:fs';
+import * as path from 'node:path';
 import { App } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
-import { parseConfig } from '../../contract/config';
+import { CONFIG_CONTEXT_KEY, parseConfig } from '../../contract/config';
 import { VoisoSecStack } from '../../lib/voiso-sec-stack';
+
+/**
+ * The feature flags `cdk synth` applies from cdk.json (every context key but ours), so the
+ * templates the tests assert on are the templates `cdk deploy` creates.
+ */
+export const FEATURE_FLAGS: Record<string, unknown> = (() => {
+  const cdkJson = JSON.parse(readFileSync(path.join(__dirname, '..', '..', 'cdk.json'), 'utf8'));
+  const { [CONFIG_CONTEXT_KEY]: _config, ...flags } = cdkJson.context as Record<string, unknown>;
+  return flags;
+})();
+
+/** An app with cdk.json's feature flags, as the CDK CLI builds it. */
+export const newApp = (): App => new App({ context: FEATURE_FLAGS });
 
 /** A configuration that turns every option on, so every resource exists to be asserted. */
 export function fullContext(overrides: Record<string, unknown> = {}): Record<string, unknown> {
@@ -40,7 +55,7 @@ export function createStack(app: App, context: unknown, stackName = 'VoisoSecTes
 
 /** A new app with one stack, synthesized. */
 export function buildStack(context: unknown, stackName = 'VoisoSecTest') {
-  const app = new App();
+  const app = newApp();
   const stack = createStack(app, context, stackName);
   return { app, stack, template: Template.fromStack(stack) };
 }
