@@ -414,7 +414,8 @@ describe('monitoring', () => {
   });
 
   it('sends every alarm and its recovery to the ops topic', () => {
-    expect(alarms()).toHaveLength(7);
+    // 7, plus the two dead-letter alarms of issue 10 (growing, aging)
+    expect(alarms()).toHaveLength(9);
     for (const alarm of alarms()) {
       expect(alarm.Properties.AlarmActions).toEqual([{ Ref: ids.opsTopic }]);
       expect(alarm.Properties.OKActions).toEqual([{ Ref: ids.opsTopic }]);
@@ -448,7 +449,11 @@ describe('monitoring', () => {
   });
 
   it('watches the dead-letter queue, errors, throttles, backlog and quarantine', () => {
-    const watched = alarms().map((a) => `${a.Properties.Namespace}/${a.Properties.MetricName}`);
+    const watched = alarms().map((a) =>
+      a.Properties.MetricName
+        ? `${a.Properties.Namespace}/${a.Properties.MetricName}`
+        : `math/${a.Properties.Metrics.find((m: { Expression?: string }) => m.Expression).Expression}`,
+    );
 
     expect(watched.sort()).toEqual(
       [
@@ -459,6 +464,9 @@ describe('monitoring', () => {
         'AWS/SQS/ApproximateAgeOfOldestMessage',
         'VoisoSec/QuarantinedMessages',
         'AWS/SQS/NumberOfMessagesSent',
+        // the dead-letter queue's new arrivals and the age of its oldest message
+        'math/DIFF(deadLettered)',
+        'AWS/SQS/ApproximateAgeOfOldestMessage',
       ].sort(),
     );
     template.hasResourceProperties('AWS::CloudWatch::Alarm', {
@@ -528,14 +536,19 @@ describe('customer-managed key', () => {
     dataKey = logicalIdOf(keyed, 'AWS::KMS::Key', 'DataKey');
   });
 
-  it('encrypts both intake queues with the data key', () => {
+  it('encrypts both intake queues with customer-managed keys, the events queue with its own', () => {
     const resources = keyed.toJSON().Resources;
+    const intakeKey = logicalIdOf(keyed, 'AWS::KMS::Key', 'IntakeKey');
+    const keyOf = (prefix: string) =>
+      resources[logicalIdOf(keyed, 'AWS::SQS::Queue', prefix)].Properties;
 
+    // Issue 10: the key Voiso may use (the events queue's) encrypts nothing else.
+    expect(keyOf('IntakeQueue').KmsMasterKeyId).toEqual(arnOf(intakeKey));
+    expect(keyOf('IntakeDeadLetterQueue').KmsMasterKeyId).toEqual(arnOf(dataKey));
     for (const prefix of ['IntakeQueue', 'IntakeDeadLetterQueue']) {
-      const queue = resources[logicalIdOf(keyed, 'AWS::SQS::Queue', prefix)].Properties;
-      expect(queue.KmsMasterKeyId).toEqual(arnOf(dataKey));
-      expect(queue.SqsManagedSseEnabled).toBeUndefined();
+      expect(keyOf(prefix).SqsManagedSseEnabled).toBeUndefined();
     }
+    expect(intakeKey).not.toEqual(dataKey);
   });
 
   it('encrypts the events table with the data key', () => {
@@ -550,7 +563,9 @@ describe('customer-managed key', () => {
     });
   });
 
-  it('lets each Voiso user encrypt with the data key and nothing else', () => {
+  it("lets each Voiso user encrypt with the events queue's key, only through SQS for that queue", () => {
+    const intakeKey = logicalIdOf(keyed, 'AWS::KMS::Key', 'IntakeKey');
+    const queue = logicalIdOf(keyed, 'AWS::SQS::Queue', 'IntakeQueue');
     for (const prefix of ['VoisoAccessUser', 'VoisoAccessSlotBUser']) {
       const userId = logicalIdOf(keyed, 'AWS::IAM::User', prefix);
       const statements = Object.values(
@@ -560,10 +575,45 @@ describe('customer-managed key', () => {
       expect(statements).toEqual([
         expect.objectContaining({ Action: 'sqs:SendMessage' }),
         {
+          Sid: 'EncryptThroughSqsForTheEventsQueueOnly',
           Effect: 'Allow',
           Action: ['kms:Decrypt', 'kms:GenerateDataKey'],
-          Resource: arnOf(dataKey),
+          Resource: arnOf(intakeKey),
+          Condition: {
+            StringEquals: {
+              'kms:ViaService': { 'Fn::Join': ['', ['sqs.eu-west-1.', { Ref: 'AWS::URLSuffix' }]] },
+              'kms:EncryptionContext:aws:sqs:arn': arnOf(queue),
+            },
+          },
         },
+      ]);
+    }
+  });
+
+  it('never lets anyone outside the stack use the key of the table and the dead-letter queue', () => {
+    const intakeKey = logicalIdOf(keyed, 'AWS::KMS::Key', 'IntakeKey');
+    const policies = Object.values(keyed.findResources('AWS::IAM::Policy'));
+    const usersOf = (key: string) =>
+      policies
+        .filter((p) => JSON.stringify(p.Properties.PolicyDocument).includes(`"${key}"`))
+        .flatMap((p) => [...(p.Properties.Users ?? []), ...(p.Properties.Roles ?? [])])
+        .map((principal: { Ref: string }) => principal.Ref);
+
+    const dataKeyUsers = usersOf(dataKey);
+
+    expect(dataKeyUsers).toEqual([logicalIdOf(keyed, 'AWS::IAM::Role', 'IngestRole')]);
+    expect(usersOf(intakeKey).sort()).toEqual(
+      [
+        logicalIdOf(keyed, 'AWS::IAM::Role', 'IngestRole'),
+        logicalIdOf(keyed, 'AWS::IAM::User', 'VoisoAccessUser'),
+        logicalIdOf(keyed, 'AWS::IAM::User', 'VoisoAccessSlotBUser'),
+      ].sort(),
+    );
+    for (const key of [dataKey, intakeKey]) {
+      const statements = keyed.toJSON().Resources[key].Properties.KeyPolicy.Statement;
+      // Only the account (IAM policies decide, as above): no other principal in the key policy.
+      expect(statements.map((s: { Principal: unknown }) => s.Principal)).toEqual([
+        { AWS: 'arn:aws:iam::123456789012:root' },
       ]);
     }
   });
