@@ -3,7 +3,7 @@
 // reaches the ingest function as DETECTION_CONFIG and is checked at cold start by the same
 // schema, so a setting synth accepts is a setting the function accepts.
 import { z } from 'zod';
-import { ALERT_ATTRIBUTE_NAMES, ALERT_TOPICS } from './alerts';
+import { ALERT_ATTRIBUTE_NAMES, ALERT_TOPICS, TOPIC_NAMES } from './alerts';
 import {
   DEFAULT_FOLDING_WINDOW_MINUTES,
   DETECTION_IDS,
@@ -186,6 +186,28 @@ const emailSubscription = z.union([
 
 const int = (min: number, max: number) => z.number().int().min(min).max(max);
 
+/**
+ * An IAM role, user or account root of any partition, as IAM policies match `aws:PrincipalArn`:
+ * roles with their path (`role/aws-reserved/sso.amazonaws.com/...`), `*` and `?` as wildcards.
+ */
+export const PRINCIPAL_ARN = /^arn:aws[a-z-]*:iam::[0-9]{12}:(root|(role|user)\/[\w+=,.@\-/*?]+)$/;
+const principalArns = z
+  .array(
+    z
+      .string()
+      .regex(
+        PRINCIPAL_ARN,
+        'must be an IAM role or user ARN, e.g. arn:aws:iam::123456789012:role/Admin (include the role path; * may stand for any characters)',
+      ),
+  )
+  .default([]);
+
+/** How long the dead-letter queue keeps a message (SQS's maximum). */
+export const DEAD_LETTER_RETENTION_DAYS = 14;
+
+/** The Slack notifier's default reserved concurrency: it posts to one webhook. */
+export const SLACK_RESERVED_CONCURRENCY = 2;
+
 const configSchema = z.strictObject({
   ...detectionFields,
   retentionDays: int(0, 36_500).default(PIPELINE_DEFAULTS.retentionDays),
@@ -214,6 +236,13 @@ const configSchema = z.strictObject({
     .strictObject({
       webhookSecret: z.string().min(1),
       topics: z.array(z.enum(ALERT_TOPICS)).min(1).default(['alerts']),
+      /**
+       * Most concurrent posts. Throttled invocations are retried by Lambda for up to 6 hours.
+       * `false` reserves none (an account still at the 10-execution quota cannot reserve any).
+       */
+      reservedConcurrency: z
+        .union([int(1, 100), z.literal(false)])
+        .default(SLACK_RESERVED_CONCURRENCY),
     })
     .optional(),
   chatbot: z
@@ -234,12 +263,36 @@ const configSchema = z.strictObject({
         .default(['ops']),
     })
     .optional(),
+  /** Topics someone subscribes to outside this stack; they get no "no subscriber" warning. */
+  externalSubscribers: z.array(z.enum(TOPIC_NAMES)).default([]),
   voisoKeySerial: int(1, 1_000_000).default(1),
+  /** Sets the previous key slot's access key Inactive (the emergency procedure's last step). */
+  deactivatePreviousVoisoKey: z.boolean().default(false),
   voisoSourceIpRanges: z
     .array(z.string().refine(isCidr, { message: 'must be a CIDR range such as 203.0.113.0/24' }))
     .default([]),
+  /** Denies sqs:SendMessage on the events queue to everyone but Voiso's users and `administrators`. */
+  restrictSendersToVoiso: z.boolean().default(false),
+  /** The account's administrators of this deployment: may read Voiso's secret, and send/redrive. */
+  administrators: principalArns,
+  /** Other principals that may read Voiso's secret (e.g. an automation that hands it to Voiso). */
+  secretReaders: principalArns,
   silenceHours: int(1, 24).default(6),
   maxMessageAgeMinutes: int(1, 1440).default(15),
+  /** Alarm when the oldest dead-lettered message is this old, well before it expires. */
+  deadLetterAlarmAgeDays: int(1, DEAD_LETTER_RETENTION_DAYS - 1).default(3),
+  /** A daily AWS Backup of the events table into a locked vault. @default - no backup plan */
+  backup: z
+    .strictObject({
+      /** Days each daily recovery point is kept; the vault lock's minimum retention too. */
+      retentionDays: int(1, 36_500).default(365),
+      /**
+       * `governance`: the lock can be removed by principals allowed to. `compliance`: after a
+       * 3-day grace period nobody, not even the account root, can shorten or delete it.
+       */
+      vaultLock: z.enum(['governance', 'compliance']).default('governance'),
+    })
+    .optional(),
 });
 
 export type VoisoSecConfig = z.output<typeof configSchema>;

@@ -6,6 +6,7 @@ import type * as logs from 'aws-cdk-lib/aws-logs';
 import type { Construct } from 'constructs';
 import { detectionSettings, type VoisoSecConfig } from '../contract/config';
 import { Alerting } from './constructs/alerting';
+import { AuditBackup } from './constructs/audit-backup';
 import { EventIntake } from './constructs/event-intake';
 import { EventStoreTable } from './constructs/event-store-table';
 import { IngestFunction } from './constructs/ingest-function';
@@ -14,7 +15,7 @@ import { SummaryFlush } from './constructs/summary-flush';
 import { VoisoAccess } from './constructs/voiso-access';
 
 export interface VoisoSecStackProps extends StackProps {
-  /** The validated deployment configuration (see lib/config.ts, `parseConfig`). */
+  /** The validated deployment configuration (see contract/config.ts, `parseConfig`). */
   readonly config: VoisoSecConfig;
 }
 
@@ -26,6 +27,8 @@ export class VoisoSecStack extends Stack {
   public readonly summaryFlush: SummaryFlush;
   public readonly voisoAccess: VoisoAccess;
   public readonly monitoring: Monitoring;
+  /** The locked daily backup of the events table, when `backup` is configured. */
+  public readonly auditBackup?: AuditBackup;
 
   constructor(scope: Construct, id: string, props: VoisoSecStackProps) {
     super(scope, id, props);
@@ -34,25 +37,32 @@ export class VoisoSecStack extends Stack {
     const functionTimeout = Duration.seconds(config.functionTimeoutSeconds);
     const batchingWindow = Duration.seconds(config.maxBatchingWindowSeconds);
 
-    // One optional customer-managed key for the data at rest (queue and table).
+    // Optional customer-managed keys for the data at rest. The events queue has its own key,
+    // because Voiso's users must be able to use it (only through SQS, for that queue); the key
+    // of the table and the dead-letter queue is never granted to anyone outside the stack.
+    const key = (keyId: string, what: string) =>
+      new kms.Key(this, keyId, {
+        description: `Encrypts the ${this.stackName} ${what}`,
+        enableKeyRotation: true,
+      });
     const dataKey = config.customerManagedKey
-      ? new kms.Key(this, 'DataKey', {
-          description: `Encrypts the ${this.stackName} events queue and table`,
-          enableKeyRotation: true,
-        })
+      ? key('DataKey', 'events table and dead-letter queue')
       : undefined;
+    const intakeKey = config.customerManagedKey ? key('IntakeKey', 'events queue') : undefined;
 
     this.intake = new EventIntake(this, 'Intake', {
       consumerTimeout: functionTimeout,
       maxBatchingWindow: batchingWindow,
       maxReceiveCount: config.maxReceiveCount,
-      encryptionKey: dataKey,
+      encryptionKey: intakeKey,
+      deadLetterEncryptionKey: dataKey,
     });
     this.events = new EventStoreTable(this, 'Events', { encryptionKey: dataKey });
     this.alerting = new Alerting(this, 'Alerting', {
       email: config.email,
       slack: config.slack,
       chatbot: config.chatbot,
+      externalSubscribers: config.externalSubscribers,
       logRetention,
     });
 
@@ -89,6 +99,10 @@ export class VoisoSecStack extends Stack {
       queue: this.intake.queue,
       keySerial: config.voisoKeySerial,
       sourceIpRanges: config.voisoSourceIpRanges,
+      deactivatePrevious: config.deactivatePreviousVoisoKey,
+      restrictSenders: config.restrictSendersToVoiso,
+      administrators: config.administrators,
+      secretReaders: config.secretReaders,
     });
 
     this.monitoring = new Monitoring(this, 'Monitoring', {
@@ -102,7 +116,16 @@ export class VoisoSecStack extends Stack {
       silenceHours: config.silenceHours,
       maxMessageAge: Duration.minutes(config.maxMessageAgeMinutes),
       undeliveredAlerts: this.alerting.undeliveredQueue,
+      deadLetterAlarmAge: Duration.days(config.deadLetterAlarmAgeDays),
     });
+
+    if (config.backup) {
+      this.auditBackup = new AuditBackup(this, 'AuditBackup', {
+        table: this.events.table,
+        retentionDays: config.backup.retentionDays,
+        vaultLock: config.backup.vaultLock,
+      });
+    }
 
     const output = (outputId: string, value: string, description: string) =>
       new CfnOutput(this, outputId, { value, description });

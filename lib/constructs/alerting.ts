@@ -2,7 +2,7 @@
 // owns), e-mail subscriptions with optional filter policies, and Slack: a small notifier
 // function for alerts, AWS Chatbot for the ops topic's alarms.
 import * as path from 'node:path';
-import { Duration, Stack, Validations } from 'aws-cdk-lib';
+import { Annotations, Duration, Stack, Validations } from 'aws-cdk-lib';
 import * as chatbot from 'aws-cdk-lib/aws-chatbot';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
@@ -13,8 +13,13 @@ import * as sns from 'aws-cdk-lib/aws-sns';
 import * as subscriptions from 'aws-cdk-lib/aws-sns-subscriptions';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
-import type { AlertAttributeName, AlertTopic, TopicName } from '../../contract/alerts';
-import { EMAIL_ADDRESS } from '../../contract/config';
+import {
+  type AlertAttributeName,
+  type AlertTopic,
+  TOPIC_NAMES,
+  type TopicName,
+} from '../../contract/alerts';
+import { EMAIL_ADDRESS, SLACK_RESERVED_CONCURRENCY } from '../../contract/config';
 import { SLACK_ENV } from '../../contract/environment';
 import { PipelineFunction } from './pipeline-function';
 
@@ -32,6 +37,12 @@ export interface SlackNotifierOptions {
   readonly webhookSecret: string;
   /** Alert topics the notifier subscribes to. */
   readonly topics: readonly AlertTopic[];
+  /**
+   * Most concurrent posts; `false` reserves none. A flood of alerts then queues inside Lambda's
+   * asynchronous invocation queue (throttled events are retried for up to 6 hours) instead of
+   * scaling the notifier against one webhook. @default 2
+   */
+  readonly reservedConcurrency?: number | false;
 }
 
 export interface ChatbotOptions {
@@ -53,7 +64,15 @@ export interface AlertingProps {
   readonly chatbot?: ChatbotOptions;
   /** Retention of the notifier's logs. @default 90 days */
   readonly logRetention?: logs.RetentionDays;
+  /**
+   * Topics subscribed to outside this stack (an HTTPS endpoint, a SIEM queue): they get no
+   * "no subscriber" warning at synth. @default []
+   */
+  readonly externalSubscribers?: readonly TopicName[];
 }
+
+/** The synth warning for a topic nobody hears, so a test or a deployment can refer to it. */
+export const NO_SUBSCRIBER_WARNING = 'voiso-sec:topicWithoutSubscriber';
 
 export class Alerting extends Construct {
   /** Encrypts all three topics; CloudWatch may use it so alarms can publish to `ops`. */
@@ -80,6 +99,12 @@ export class Alerting extends Construct {
     }
     if (props.slack && props.slack.topics.length === 0) {
       throw new Error('Alerting: slack.topics must name at least one topic');
+    }
+    const reserved = props.slack?.reservedConcurrency;
+    if (typeof reserved === 'number' && (!Number.isInteger(reserved) || reserved < 1)) {
+      throw new Error(
+        `Alerting: slack.reservedConcurrency must be a positive integer or false, got ${reserved}`,
+      );
     }
     // The type says `ops`, but JavaScript callers and casts get the reason too.
     const chatbotTopics: readonly string[] = props.chatbot?.topics ?? [];
@@ -155,6 +180,8 @@ export class Alerting extends Construct {
       this.slackNotifier = this.createSlackNotifier(props.slack, props.logRetention);
     }
 
+    this.warnAboutTopicsWithoutSubscribers(props);
+
     if (props.chatbot) {
       new chatbot.SlackChannelConfiguration(this, 'Chatbot', {
         // Chatbot requires a name; derived from the stack so two stacks never clash.
@@ -166,6 +193,30 @@ export class Alerting extends Construct {
         guardrailPolicies: [iam.ManagedPolicy.fromAwsManagedPolicyName('AWSDenyAll')],
         loggingLevel: chatbot.LoggingLevel.ERROR,
       });
+    }
+  }
+
+  /**
+   * Publishing to a topic without subscribers succeeds, and ingest marks the alert `sent`: an
+   * alert nobody hears looks delivered. Say so at synth, for every topic nobody hears.
+   */
+  private warnAboutTopicsWithoutSubscribers(props: AlertingProps): void {
+    const heard = new Set<TopicName>(props.externalSubscribers ?? []);
+    for (const [name, subscribers] of Object.entries(props.email ?? {})) {
+      if ((subscribers ?? []).length > 0) heard.add(name as TopicName);
+    }
+    for (const name of props.slack?.topics ?? []) heard.add(name);
+    for (const name of props.chatbot?.topics ?? []) heard.add(name);
+    const what: Record<TopicName, string> = {
+      alerts: 'security alerts reach nobody',
+      critical: 'critical security alerts reach nobody',
+      ops: 'pipeline alarms (dead letters, errors, Voiso silent) reach nobody',
+    };
+    for (const name of TOPIC_NAMES.filter((topicName) => !heard.has(topicName))) {
+      Annotations.of(this.topic(name)).addWarningV2(
+        NO_SUBSCRIBER_WARNING,
+        `The ${name} topic has no subscriber: ${what[name]}, although publishing succeeds. Add an address under email.${name}${name === 'ops' ? ', a Chatbot channel (chatbot)' : ', the Slack notifier (slack.topics)'}, or list it in externalSubscribers if you subscribe to it outside this stack.`,
+      );
     }
   }
 
@@ -200,6 +251,15 @@ export class Alerting extends Construct {
       // the event with the error to the undelivered queue.
       retryAttempts: 2,
       onFailure: new destinations.SqsDestination(this.undeliveredQueue),
+      // One webhook needs few hands. An invocation the reservation throttles is not a failed
+      // post: Lambda keeps it in its asynchronous queue and retries it with backoff until it is
+      // maxEventAge old, and only then sends it to the undelivered queue (alarmed). So a flood
+      // is delayed, never dropped.
+      reservedConcurrentExecutions:
+        options.reservedConcurrency === false
+          ? undefined
+          : (options.reservedConcurrency ?? SLACK_RESERVED_CONCURRENCY),
+      maxEventAge: Duration.hours(6),
       environment: { [SLACK_ENV.webhookSecretArn]: secret.secretArn },
     });
     secret.grantRead(notifier.role);

@@ -1,5 +1,6 @@
-// Where Voiso's events arrive: the events queue and its dead-letter queue. SQS-managed
-// encryption by default, so Voiso's IAM user needs no KMS permission to send.
+// Where Voiso's events arrive: the events queue and its dead-letter queue, both kept if the stack
+// is deleted. SQS-managed encryption by default, so Voiso's IAM user needs no KMS permission to
+// send; with customer-managed keys, each queue has its own.
 import { Duration, RemovalPolicy, Validations } from 'aws-cdk-lib';
 import type * as kms from 'aws-cdk-lib/aws-kms';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
@@ -14,10 +15,15 @@ export interface EventIntakeProps {
   /** Deliveries before a message moves to the dead-letter queue. @default 5 */
   readonly maxReceiveCount?: number;
   /**
-   * Customer-managed key for both queues. Voiso's user then also needs kms:GenerateDataKey and
-   * kms:Decrypt on it. @default - SQS-managed encryption (SSE-SQS)
+   * Customer-managed key for the events queue alone: Voiso's users must be able to use it (through
+   * SQS, for this queue), so it encrypts nothing else. @default - SQS-managed encryption (SSE-SQS)
    */
   readonly encryptionKey?: kms.IKey;
+  /**
+   * Customer-managed key for the dead-letter queue, which no outside party ever writes to (SQS
+   * moves messages there itself). @default - SQS-managed encryption (SSE-SQS)
+   */
+  readonly deadLetterEncryptionKey?: kms.IKey;
 }
 
 /** SQS keeps a message at most 14 days; an audit trail wants every one of them. */
@@ -44,12 +50,13 @@ export class EventIntake extends Construct {
       throw new Error('EventIntake: 6x the consumer timeout exceeds the 12-hour visibility limit');
     }
 
-    const encryption = props.encryptionKey
-      ? { encryption: sqs.QueueEncryption.KMS, encryptionMasterKey: props.encryptionKey }
-      : { encryption: sqs.QueueEncryption.SQS_MANAGED };
+    const encryption = (key?: kms.IKey) =>
+      key
+        ? { encryption: sqs.QueueEncryption.KMS, encryptionMasterKey: key }
+        : { encryption: sqs.QueueEncryption.SQS_MANAGED };
 
     this.deadLetterQueue = new sqs.Queue(this, 'DeadLetterQueue', {
-      ...encryption,
+      ...encryption(props.deadLetterEncryptionKey),
       enforceSSL: true,
       retentionPeriod: RETENTION,
       // Dead-lettered messages are security events not yet stored: deleting the stack must not
@@ -62,11 +69,14 @@ export class EventIntake extends Construct {
         "This is the events queue's dead-letter queue; it is alarmed and redriven back to the events queue by the CLI.",
     });
     this.queue = new sqs.Queue(this, 'Queue', {
-      ...encryption,
+      ...encryption(props.encryptionKey),
       enforceSSL: true,
       retentionPeriod: RETENTION,
       visibilityTimeout,
       deadLetterQueue: { queue: this.deadLetterQueue, maxReceiveCount },
+      // Like the dead-letter queue: what it holds may not be stored yet. See the README's
+      // "Remove the stack" for the order that leaves nothing behind unread.
+      removalPolicy: RemovalPolicy.RETAIN,
     });
   }
 }

@@ -31,6 +31,11 @@ export interface MonitoringProps {
   readonly maxMessageAge?: Duration;
   /** Alerts that could not be delivered to a subscriber (see Alerting). */
   readonly undeliveredAlerts: sqs.IQueue;
+  /**
+   * Alarm when the oldest dead-lettered message is older than this, well before the queue's
+   * 14-day retention deletes it. @default Duration.days(3)
+   */
+  readonly deadLetterAlarmAge?: Duration;
 }
 
 /** The metrics both the alarms and the dashboard read. */
@@ -74,8 +79,69 @@ export class Monitoring extends Construct {
         statistic: cloudwatch.Stats.MAXIMUM,
       }),
     };
+    const deadLetterAlarmAge = props.deadLetterAlarmAge ?? Duration.days(3);
+    if (deadLetterAlarmAge.toSeconds() < 3600 || deadLetterAlarmAge.toDays() >= 14) {
+      throw new Error('Monitoring: deadLetterAlarmAge must be 1 hour or more and under 14 days');
+    }
     this.addAlarms(props, metrics, silenceHours, maxMessageAge);
+    const deadLetters = this.watchDeadLetters(props, metrics, deadLetterAlarmAge);
     this.dashboard = this.createDashboard(props, metrics);
+    this.dashboard.addWidgets(deadLetters);
+  }
+
+  /**
+   * DeadLetterQueueNotEmpty fires once and stays in ALARM, so two more alarms: one for every new
+   * arrival (the queue's visible count went up), one before the oldest message can expire. SQS's
+   * NumberOfMessagesSent would not do for arrivals: it does not count messages that SQS itself
+   * moves to a dead-letter queue.
+   */
+  private watchDeadLetters(
+    props: MonitoringProps,
+    metrics: PipelineMetrics,
+    maxAge: Duration,
+  ): cloudwatch.IWidget {
+    const arrivals = new cloudwatch.MathExpression({
+      expression: 'DIFF(deadLettered)',
+      usingMetrics: { deadLettered: metrics.deadLettered },
+      label: 'New dead letters (increase of visible messages)',
+      period: FIVE_MINUTES,
+    });
+    const oldest = props.deadLetterQueue.metricApproximateAgeOfOldestMessage({
+      period: FIVE_MINUTES,
+      statistic: cloudwatch.Stats.MAXIMUM,
+    });
+    this.alarm(
+      'DeadLetterQueueGrowing',
+      {
+        alarmDescription:
+          'More messages reached the dead-letter queue (fires for each new arrival, also while DeadLetterQueueNotEmpty is already in ALARM). Read the ingest logs for the cause, fix it, then run `voiso-sec redrive`.',
+        metric: arrivals,
+        threshold: 0,
+        comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_THRESHOLD,
+        evaluationPeriods: 1,
+        treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
+      },
+      props.opsTopic,
+    );
+    this.alarm(
+      'DeadLetterQueueAging',
+      {
+        alarmDescription: `A dead-lettered message has waited more than ${maxAge.toHumanString()}; SQS deletes it 14 days after it was first sent, and with it a security event that was never stored. Fix the cause and run \`voiso-sec redrive\` now.`,
+        metric: oldest,
+        threshold: maxAge.toSeconds(),
+        comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_THRESHOLD,
+        evaluationPeriods: 1,
+        treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
+      },
+      props.opsTopic,
+    );
+    return new cloudwatch.GraphWidget({
+      title: 'Dead-letter queue',
+      left: [metrics.deadLettered, arrivals],
+      right: [oldest],
+      rightAnnotations: [{ value: maxAge.toSeconds(), label: 'DeadLetterQueueAging alarm' }],
+      width: 24,
+    });
   }
 
   /** The console address of the dashboard. */

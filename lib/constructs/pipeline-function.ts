@@ -27,6 +27,11 @@ export interface PipelineFunctionProps {
   readonly retryAttempts?: number;
   /** Where failed asynchronous invocations go after their retries. @default - none */
   readonly onFailure?: lambda.IDestination;
+  /**
+   * How long Lambda keeps retrying an asynchronous event it could not run (throttled, or a
+   * system error) before sending it to `onFailure`. @default - Lambda's default (6 hours)
+   */
+  readonly maxEventAge?: Duration;
 }
 
 export class PipelineFunction extends Construct {
@@ -67,6 +72,7 @@ export class PipelineFunction extends Construct {
       reservedConcurrentExecutions: props.reservedConcurrentExecutions,
       retryAttempts: props.retryAttempts,
       onFailure: props.onFailure,
+      maxEventAge: props.maxEventAge,
       bundling: {
         minify: true,
         sourceMap: true,

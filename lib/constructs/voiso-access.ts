@@ -8,7 +8,18 @@
 // creating the new one before deleting the old, so one user would briefly need three keys, and
 // IAM allows two per user. At serial 1 only slot A exists: there is no earlier key to keep, and
 // a spare live key nobody holds would only be one more secret to leak.
-import { Fn, SecretValue, Validations } from 'aws-cdk-lib';
+//
+// Hardening switches (see the README's "Security: what the stack promises"): the previous key can
+// be made Inactive, the secret can be closed to everyone but named administrators and readers,
+// and the queue can refuse sends from anyone but Voiso's users.
+import {
+  Annotations,
+  DefaultStackSynthesizer,
+  Fn,
+  SecretValue,
+  Stack,
+  Validations,
+} from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import type * as sqs from 'aws-cdk-lib/aws-sqs';
@@ -24,7 +35,34 @@ export interface VoisoAccessProps {
   readonly keySerial?: number;
   /** Voiso's egress ranges; when given, sends from any other address are denied. @default - any address */
   readonly sourceIpRanges?: readonly string[];
+  /**
+   * Sets the previous slot's access key Inactive: one deploy cuts off the key Voiso no longer
+   * uses (after a leak: bump, paste the new key into Voiso, then deactivate). Turn it off again
+   * before the next bump, or that bump makes the key Voiso still uses Inactive. @default false
+   */
+  readonly deactivatePrevious?: boolean;
+  /**
+   * Deny sqs:SendMessage on the queue to every principal but Voiso's users and `administrators`.
+   * @default false
+   */
+  readonly restrictSenders?: boolean;
+  /**
+   * ARNs (wildcards allowed) of the account's administrators for this deployment. They may read
+   * the secret and, with `restrictSenders`, send to the queue (`voiso-sec redrive`). @default []
+   */
+  readonly administrators?: readonly string[];
+  /** ARNs (wildcards allowed) of other principals that may read the secret. @default [] */
+  readonly secretReaders?: readonly string[];
 }
+
+/** Warning ids, so a deployment (or a test) can acknowledge one knowingly. */
+export const VOISO_ACCESS_WARNINGS = {
+  anySourceAddress: 'voiso-sec:voisoKeyUsableFromAnyAddress',
+  previousKeyInactive: 'voiso-sec:previousVoisoKeyInactive',
+  nothingToDeactivate: 'voiso-sec:noPreviousVoisoKey',
+  secretReadableByAccount: 'voiso-sec:voisoSecretReadableByAccount',
+  sendersWithoutAdministrators: 'voiso-sec:restrictedSendersWithoutAdministrators',
+} as const;
 
 /** One user and its one access key. */
 export interface VoisoKeySlot {
@@ -54,8 +92,21 @@ export class VoisoAccess extends Construct {
     if (ranges.some((range) => !range.includes('/'))) {
       throw new Error('VoisoAccess: sourceIpRanges must be CIDR ranges such as 203.0.113.0/24');
     }
+    const administrators = props.administrators ?? [];
+    const secretReaders = props.secretReaders ?? [];
+    for (const arn of [...administrators, ...secretReaders]) {
+      if (!/^arn:[^:]+:iam::[0-9]{12}:/.test(arn)) {
+        throw new Error(`VoisoAccess: "${arn}" is not an IAM principal ARN`);
+      }
+    }
+    const stack = Stack.of(this);
 
-    const slot = (userId: string, keyId: string, serial: number): VoisoKeySlot => {
+    const slot = (
+      userId: string,
+      keyId: string,
+      serial: number,
+      status: iam.AccessKeyStatus | undefined,
+    ): VoisoKeySlot => {
       const user = new iam.User(this, userId);
       // Written out rather than queue.grantSendMessages(), which also grants GetQueueAttributes
       // and GetQueueUrl: Voiso needs exactly one action on one resource.
@@ -68,18 +119,44 @@ export class VoisoAccess extends Construct {
             ranges.length > 0 ? { IpAddress: { 'aws:SourceIp': [...ranges] } } : undefined,
         }),
       );
-      // A customer-managed queue key must also let Voiso encrypt what it sends.
-      props.queue.encryptionMasterKey?.grant(user, 'kms:GenerateDataKey', 'kms:Decrypt');
-      return { user, accessKey: new iam.AccessKey(this, keyId, { user, serial }), serial };
+      // A customer-managed queue key must also let Voiso encrypt what it sends, but only through
+      // SQS, for this queue: the key is useless with Voiso's credentials anywhere else.
+      const queueKey = props.queue.encryptionMasterKey;
+      if (queueKey) {
+        user.addToPrincipalPolicy(
+          new iam.PolicyStatement({
+            sid: 'EncryptThroughSqsForTheEventsQueueOnly',
+            actions: ['kms:GenerateDataKey', 'kms:Decrypt'],
+            resources: [queueKey.keyArn],
+            conditions: {
+              StringEquals: {
+                'kms:ViaService': `sqs.${stack.region}.${stack.urlSuffix}`,
+                'kms:EncryptionContext:aws:sqs:arn': props.queue.queueArn,
+              },
+            },
+          }),
+        );
+      }
+      const accessKey = new iam.AccessKey(this, keyId, { user, serial, status });
+      return { user, accessKey, serial };
     };
     const latestOdd = keySerial % 2 === 1 ? keySerial : keySerial - 1;
     const latestEven = keySerial % 2 === 0 ? keySerial : keySerial - 1;
+    const activeIsA = keySerial === latestOdd;
+    // Only the previous slot is ever deactivated; the active key is always Active (left unset,
+    // as before the switch existed, so deployed keys see no change).
+    const statusOf = (isActive: boolean) =>
+      !isActive && props.deactivatePrevious ? iam.AccessKeyStatus.INACTIVE : undefined;
     // Slot A keeps the construct ids of the single-key design, so upgrading a deployment at an
     // odd serial (the default 1) keeps the key Voiso already has.
-    const slotA = slot('User', 'AccessKey', latestOdd);
-    const slotB = latestEven >= 2 ? slot('SlotBUser', 'SlotBAccessKey', latestEven) : undefined;
-    this.active = keySerial === latestOdd || slotB === undefined ? slotA : slotB;
+    const slotA = slot('User', 'AccessKey', latestOdd, statusOf(activeIsA));
+    const slotB =
+      latestEven >= 2
+        ? slot('SlotBUser', 'SlotBAccessKey', latestEven, statusOf(!activeIsA))
+        : undefined;
+    this.active = activeIsA || slotB === undefined ? slotA : slotB;
     this.previous = this.active === slotA ? slotB : slotA;
+    this.warnAboutKeys(props, ranges);
 
     const accessKey = this.active.accessKey;
     this.credentials = new secretsmanager.Secret(this, 'Credentials', {
@@ -101,5 +178,105 @@ export class VoisoAccess extends Construct {
       Fn.select(0, Fn.split('-', arnName)),
       Fn.select(1, Fn.split('-', arnName)),
     ]);
+
+    this.restrictSecretReads(administrators, secretReaders);
+    if (props.restrictSenders) this.restrictSenders(props.queue, administrators);
   }
+
+  /** Every Voiso user (both key slots). */
+  get users(): iam.User[] {
+    return [this.active.user, ...(this.previous ? [this.previous.user] : [])];
+  }
+
+  private warnAboutKeys(props: VoisoAccessProps, ranges: readonly string[]): void {
+    const annotations = Annotations.of(this);
+    if (ranges.length === 0) {
+      annotations.addWarningV2(
+        VOISO_ACCESS_WARNINGS.anySourceAddress,
+        "voisoSourceIpRanges is empty: Voiso's access key works from any address on the internet, so a leaked key can be used from anywhere. Ask Voiso for its egress ranges and set voisoSourceIpRanges.",
+      );
+    }
+    if (props.deactivatePrevious && this.previous) {
+      annotations.addWarningV2(
+        VOISO_ACCESS_WARNINGS.previousKeyInactive,
+        `deactivatePreviousVoisoKey is on: the key of serial ${this.previous.serial} is Inactive and only serial ${this.active.serial}'s key (the one in the secret) works. Set it back to false before the next voisoKeySerial bump, or that bump makes the key Voiso still uses Inactive.`,
+      );
+    }
+    if (props.deactivatePrevious && !this.previous) {
+      annotations.addWarningV2(
+        VOISO_ACCESS_WARNINGS.nothingToDeactivate,
+        'deactivatePreviousVoisoKey has no effect at voisoKeySerial 1: there is no previous key.',
+      );
+    }
+  }
+
+  /**
+   * Denies GetSecretValue to every principal whose ARN is not allowed. The account root is always
+   * allowed (it can never be locked out, and is the break-glass), and so is CloudFormation's
+   * execution role, which deploys this stack; CloudFormation updates the secret with
+   * PutSecretValue/UpdateSecret, which the policy does not touch, nor does it touch
+   * Get/Put/DeleteResourcePolicy, so a wrong ARN can be corrected by a deploy.
+   */
+  private restrictSecretReads(administrators: readonly string[], readers: readonly string[]) {
+    if (administrators.length === 0 && readers.length === 0) {
+      Annotations.of(this.credentials).addWarningV2(
+        VOISO_ACCESS_WARNINGS.secretReadableByAccount,
+        "Voiso's secret has no resource policy: any principal of this account whose IAM policy allows secretsmanager:GetSecretValue on it can read Voiso's key. Set administrators (and secretReaders) to deny everyone else.",
+      );
+      return;
+    }
+    const stack = Stack.of(this);
+    const allowed: string[] = [
+      `arn:${stack.partition}:iam::${stack.account}:root`,
+      ...cloudFormationExecutionRole(stack),
+      ...administrators,
+      ...readers,
+    ];
+    const { policyDependable } = this.credentials.addToResourcePolicy(
+      new iam.PolicyStatement({
+        sid: 'OnlyAdministratorsAndNamedReadersReadVoisoKey',
+        effect: iam.Effect.DENY,
+        principals: [new iam.AnyPrincipal()],
+        actions: ['secretsmanager:GetSecretValue'],
+        resources: ['*'],
+        conditions: { ArnNotLike: { 'aws:PrincipalArn': allowed } },
+      }),
+    );
+    // Secrets Manager then also refuses any later policy that would open the secret widely.
+    if (policyDependable instanceof secretsmanager.ResourcePolicy) {
+      (policyDependable.node.defaultChild as secretsmanager.CfnResourcePolicy).blockPublicPolicy =
+        true;
+    }
+  }
+
+  /** Only Voiso's users (and the administrators, who redrive) may send to the queue. */
+  private restrictSenders(queue: sqs.IQueue, administrators: readonly string[]): void {
+    queue.addToResourcePolicy(
+      new iam.PolicyStatement({
+        sid: 'OnlyVoisoSendsSecurityEvents',
+        effect: iam.Effect.DENY,
+        principals: [new iam.AnyPrincipal()],
+        actions: ['sqs:SendMessage'],
+        resources: [queue.queueArn],
+        conditions: {
+          ArnNotLike: {
+            'aws:PrincipalArn': [...this.users.map((user) => user.userArn), ...administrators],
+          },
+        },
+      }),
+    );
+    if (administrators.length === 0) {
+      Annotations.of(this).addWarningV2(
+        VOISO_ACCESS_WARNINGS.sendersWithoutAdministrators,
+        'restrictSendersToVoiso is on and administrators is empty: only Voiso can send to the events queue, so `voiso-sec redrive` (a message move task that sends as you) and `voiso-sec send` are refused. Add your administrator role to administrators.',
+      );
+    }
+  }
+}
+
+/** CloudFormation's execution role from `cdk bootstrap`, when the stack deploys with it. */
+function cloudFormationExecutionRole(stack: Stack): string[] {
+  return stack.synthesizer instanceof DefaultStackSynthesizer
+    ? [Fn.sub(stack.synthesizer.cloudFormationExecutionRoleArn)]
+    : [];
 }

@@ -1,11 +1,11 @@
 // The Alerting construct on its own, for the shapes the full-stack template does not cover.
-import { App, Stack } from 'aws-cdk-lib';
+import { Stack } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
 import { Alerting, type AlertingProps } from '../../lib/constructs/alerting';
-import { TEST_ENV } from './support';
+import { newApp, TEST_ENV } from './support';
 
 const alertingStack = (props: AlertingProps) => {
-  const stack = new Stack(new App(), 'AlertingTest', { env: TEST_ENV });
+  const stack = new Stack(newApp(), 'AlertingTest', { env: TEST_ENV });
   new Alerting(stack, 'Alerting', props);
   return stack;
 };

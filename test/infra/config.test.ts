@@ -118,6 +118,60 @@ describe('parseConfig', () => {
     expect(parseConfig({ chatbot }).chatbot?.topics).toEqual(['ops']);
   });
 
+  it('fills the hardening defaults of issue 10: everything off, nothing locked out', () => {
+    const config = parseConfig({ slack: { webhookSecret: 'voiso-sec/slack' } });
+
+    expect(config).toMatchObject({
+      externalSubscribers: [],
+      deactivatePreviousVoisoKey: false,
+      restrictSendersToVoiso: false,
+      administrators: [],
+      secretReaders: [],
+      deadLetterAlarmAgeDays: 3,
+    });
+    expect(config.slack?.reservedConcurrency).toBe(2);
+    expect(config.backup).toBeUndefined();
+    expect(parseConfig({ backup: {} }).backup).toEqual({
+      retentionDays: 365,
+      vaultLock: 'governance',
+    });
+  });
+
+  it('accepts principal ARNs with paths and wildcards, and names anything else', () => {
+    const arns = [
+      'arn:aws:iam::123456789012:role/aws-reserved/sso.amazonaws.com/eu-west-1/AWSReservedSSO_AdministratorAccess_*',
+      'arn:aws-us-gov:iam::123456789012:user/ops/alice',
+      'arn:aws:iam::123456789012:root',
+    ];
+
+    expect(parseConfig({ administrators: arns }).administrators).toEqual(arns);
+    expect(
+      problemsOf({
+        administrators: ['Admin'],
+        secretReaders: ['arn:aws:iam::123456789012:group/admins', 'arn:aws:iam::*:role/x'],
+      }),
+    ).toEqual([
+      expect.stringMatching(/^administrators\.0: must be an IAM role or user ARN/),
+      expect.stringMatching(/^secretReaders\.0: must be an IAM role or user ARN/),
+      expect.stringMatching(/^secretReaders\.1: must be an IAM role or user ARN/),
+    ]);
+  });
+
+  it('keeps the dead-letter age alarm before the 14-day expiry and the notifier reserved >= 1', () => {
+    expect(problemsOf({ deadLetterAlarmAgeDays: 14 })).toEqual([
+      expect.stringMatching(/^deadLetterAlarmAgeDays: /),
+    ]);
+    expect(
+      problemsOf({ slack: { webhookSecret: 'voiso-sec/slack', reservedConcurrency: 0 } }),
+    ).toEqual([expect.stringMatching(/^slack\.reservedConcurrency/)]);
+    expect(problemsOf({ backup: { vaultLock: 'strict' } })).toEqual([
+      expect.stringMatching(/^backup\.vaultLock: /),
+    ]);
+    expect(problemsOf({ externalSubscribers: ['pager'] })).toEqual([
+      expect.stringMatching(/^externalSubscribers\.0: /),
+    ]);
+  });
+
   it('rejects a string that is not JSON', () => {
     expect(problemsOf('{alertThreshold: high')).toEqual([expect.stringMatching(/not valid JSON/)]);
   });

@@ -4,7 +4,7 @@ import { App, Stack, Validations } from 'aws-cdk-lib';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { AwsSolutionsChecks, ServerlessChecks } from 'cdk-nag';
 import type { IConstruct } from 'constructs';
-import { buildStack, fullContext } from './support';
+import { buildStack, CONFIGURATION_SHAPES, fullContext } from './support';
 
 function findings(scope: IConstruct): string[] {
   return [new AwsSolutionsChecks(), new ServerlessChecks()].flatMap((pack) =>
@@ -31,11 +31,7 @@ function acknowledgements(scope: IConstruct): { path: string; id: string; reason
 }
 
 describe('cdk-nag', () => {
-  it.each([
-    ['defaults', {}],
-    ['every option', fullContext()],
-    ['customer-managed key', fullContext({ customerManagedKey: true })],
-  ])('reports no unacknowledged finding with %s', (_name, context) => {
+  it.each(CONFIGURATION_SHAPES)('reports no unacknowledged finding with %s', (_name, context) => {
     const { app } = buildStack(context);
 
     expect(findings(app)).toEqual([]);

@@ -1,12 +1,12 @@
 // Staging and prod in one account and region: two stacks synthesize side by side and share
 // no physical name, export or derived name.
-import { App } from 'aws-cdk-lib';
+
 import { Template } from 'aws-cdk-lib/assertions';
-import { createStack, fullContext, PHYSICAL_NAME_PROPERTIES } from './support';
+import { createStack, fullContext, newApp, PHYSICAL_NAME_PROPERTIES } from './support';
 
 it('synthesizes two stacks in one app without a name clash', () => {
   // prepare
-  const app = new App();
+  const app = newApp();
   const stagingStack = createStack(app, fullContext(), 'VoisoSecStaging');
   const prodStack = createStack(app, fullContext(), 'VoisoSecProd');
 

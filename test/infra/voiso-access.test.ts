@@ -1,10 +1,10 @@
 // Voiso's key slots: bumping the serial replaces one slot's key and leaves the other, which holds
 // the key Voiso is using now, valid until the next bump. The secret always holds the newest key.
-import { App, Stack } from 'aws-cdk-lib';
+import { Stack } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { VoisoAccess } from '../../lib/constructs/voiso-access';
-import { TEST_ENV } from './support';
+import { newApp, TEST_ENV } from './support';
 
 interface KeySlot {
   readonly logicalId: string;
@@ -13,7 +13,7 @@ interface KeySlot {
 }
 
 function synthAt(keySerial: number) {
-  const stack = new Stack(new App(), 'VoisoAccessTest', { env: TEST_ENV });
+  const stack = new Stack(newApp(), 'VoisoAccessTest', { env: TEST_ENV });
   const queue = new sqs.Queue(stack, 'Queue');
   new VoisoAccess(stack, 'VoisoAccess', { queue, keySerial });
   const template = Template.fromStack(stack);
