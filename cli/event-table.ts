@@ -3,7 +3,7 @@
 // the terminal by wrapping long cells, then dropping the least useful columns (`--wide` keeps
 // everything on one line per event).
 import { parseCidr } from '../contract/ip';
-import { longestUnbreakable, printable, renderTable, wrapText } from './terminal';
+import { longestUnbreakable, plural, printable, renderTable, wrapText } from './terminal';
 
 /** What the table shows of a stored event (an EventItem has all of it). */
 export interface TableEvent {
@@ -182,6 +182,6 @@ export function renderEventTable(
     .filter((name) => !visible.includes(name))
     .map((name) => COLUMNS[name].header);
   if (hidden.length === 0) return table;
-  const note = `(${hidden.join(', ')} hidden to fit ${options.width} columns; --wide shows everything)`;
+  const note = `(${hidden.join(', ')} hidden to fit ${plural(options.width, 'column')}; --wide shows everything)`;
   return [table, ...wrapText(note, options.width)].join('\n');
 }

@@ -5,6 +5,7 @@
 import { readFileSync } from 'node:fs';
 import { UsageError } from './errors';
 import { type NumberedBody, numberedBodies } from './send-messages';
+import { plural } from './terminal';
 
 export interface MessageInput {
   readonly bodies: NumberedBody[];
@@ -70,7 +71,7 @@ export function messageInput(
     const jq = [Array.isArray(document) ? `jq -c '.[]'` : 'jq -c .', file === '-' ? '' : name];
     throw new UsageError(
       `${options.option}: expected JSON Lines: one message per line, but ${name} is one JSON ` +
-        `${kind} over ${bodies.length} lines (\`${jq.join(' ').trim()}\` writes one line per ` +
+        `${kind} over ${plural(bodies.length, 'line')} (\`${jq.join(' ').trim()}\` writes one line per ` +
         'message; --raw sends the lines as they are)',
     );
   }
