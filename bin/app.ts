@@ -1,9 +1,14 @@
 #!/usr/bin/env node
 // The CDK app: reads the one configuration from context, validates it, and builds the stack.
 // cdk-nag runs on every synth, so a finding nobody acknowledged fails `cdk synth`/`cdk deploy`.
-import { App, Validations } from 'aws-cdk-lib';
+import { Annotations, App, Validations } from 'aws-cdk-lib';
 import { AwsSolutionsChecks, ServerlessChecks } from 'cdk-nag';
-import { CONFIG_CONTEXT_KEY, ConfigurationError, parseConfig } from '../contract/config';
+import {
+  CONFIG_CONTEXT_KEY,
+  ConfigurationError,
+  configurationWarnings,
+  parseConfig,
+} from '../contract/config';
 import { VoisoSecStack } from '../lib/voiso-sec-stack';
 
 const app = new App();
@@ -24,11 +29,14 @@ try {
   throw error;
 }
 
-new VoisoSecStack(app, stackName, {
+const stack = new VoisoSecStack(app, stackName, {
   stackName,
   description: 'voiso-sec: receives, stores and alerts on Voiso security events',
   env: { account: process.env.CDK_DEFAULT_ACCOUNT, region: process.env.CDK_DEFAULT_REGION },
   config,
 });
+for (const warning of configurationWarnings(config)) {
+  Annotations.of(stack).addWarning(`${CONFIG_CONTEXT_KEY} context: ${warning}`);
+}
 
 Validations.of(app).addPlugins(new AwsSolutionsChecks(app), new ServerlessChecks(app));

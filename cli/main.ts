@@ -6,6 +6,7 @@ import {
   connectionInfo,
   connectionInfoDocument,
   formatConnectionInfo,
+  localConnectionInfo,
 } from './commands/connection-info';
 import { runLocal, SLACK_WEBHOOK_ENV } from './commands/local';
 import { formatQuery } from './commands/query/format';
@@ -13,11 +14,18 @@ import { runQuery } from './commands/query/run';
 import { runRedrive } from './commands/redrive';
 import { runSend } from './commands/send';
 import { formatSimulation, runSimulation } from './commands/simulate';
-import { CommandFailure, describeAwsSetupError, EXIT, UsageError } from './errors';
-import { terminalSafeJson } from './terminal';
+import {
+  CommandFailure,
+  describeAwsSetupError,
+  describeConnectionError,
+  EXIT,
+  UsageError,
+} from './errors';
+import { plural, terminalSafeJson, terminalWidth } from './terminal';
 
 const out = (line: string) => process.stdout.write(`${line}\n`);
 const err = (line: string) => process.stderr.write(`${line}\n`);
+const warn = (message: string) => err(`voiso-sec: warning: ${message}`);
 
 const examples = (...lines: string[]) =>
   `\nExamples:\n${lines.map((l) => `  $ ${l}`).join('\n')}\n`;
@@ -55,14 +63,35 @@ function withLocalPipeline(command: Command): Command {
     );
 }
 
-export function buildProgram(): Command {
-  const program = new Command('voiso-sec')
-    .description("Receive, store and alert on Voiso's security event stream")
-    .option('--debug', 'print stack traces for errors')
-    .showHelpAfterError('(add --help for usage)')
-    .exitOverride()
-    .configureOutput({ writeErr: (text) => process.stderr.write(text) });
+/**
+ * Commander's own errors (`error: unknown option '--x'`) in the CLI's format, one line:
+ * `voiso-sec: unknown option '--x'; did you mean --y? (see voiso-sec query --help)`.
+ */
+function errorOutput(commandPath: string) {
+  return {
+    writeErr: (text: string) => process.stderr.write(text),
+    outputError: (text: string, write: (text: string) => void) => {
+      const message = text
+        .replace(/^error: /, '')
+        .replace(/\s*\(Did you mean (.*)\)/, '; did you mean $1')
+        .replace(/\s+/g, ' ')
+        .trim();
+      write(`voiso-sec: ${message} (see ${commandPath} --help)\n`);
+    },
+  };
+}
 
+/** `--callcenter ''` would query a call center nobody has: an empty value is a mistake. */
+function rejectEmptyValues(command: Command): void {
+  for (const option of command.options) {
+    const value: unknown = command.getOptionValue(option.attributeName());
+    if (typeof value === 'string' && value.trim() === '') {
+      throw new UsageError(`${option.long ?? option.flags}: must not be empty`);
+    }
+  }
+}
+
+function registerSimulate(program: Command): void {
   withLocalPipeline(
     program
       .command('simulate')
@@ -71,6 +100,8 @@ export function buildProgram(): Command {
       )
       .requiredOption('--input <file>', 'one SQS message body per line; - for standard input')
       .option('--json', 'print the result as one JSON document')
+      .option('--raw', 'send the lines as they are (no JSON Lines check, byte order mark kept)')
+      .option('--wide', 'table: every column and every character, whatever the terminal width')
       .option('--visibility-timeout <seconds>', 'seconds before a failed message is retried', '2'),
   )
     .addHelpText(
@@ -78,16 +109,27 @@ export function buildProgram(): Command {
       examples(
         'voiso-sec simulate --input examples/voiso-events.jsonl',
         'voiso-sec simulate --input examples/voiso-events.jsonl --json | jq .summary',
+        'voiso-sec simulate --input examples/voiso-events.jsonl --json | jq .alerts',
         'voiso-sec simulate --input examples/voiso-events.jsonl --detection-config examples/detection-config.json',
         'cat events.jsonl | voiso-sec simulate --input - --json',
         'voiso-sec simulate --input events.jsonl --config ../deploy/cdk.json',
       ) + CONFIGURATION_NOTE,
     )
     .action(async (options) => {
-      const result = await runSimulation(options);
-      out(options.json ? terminalSafeJson(result) : formatSimulation(result));
+      const result = await runSimulation(options, warn);
+      const width = terminalWidth();
+      out(
+        options.json
+          ? terminalSafeJson(result)
+          : formatSimulation(result, {
+              ...(width !== undefined && { width }),
+              wide: !!options.wide,
+            }),
+      );
     });
+}
 
+function registerLocal(program: Command): void {
   withLocalPipeline(
     program
       .command('local')
@@ -108,7 +150,8 @@ export function buildProgram(): Command {
       .option(
         '--visibility-timeout <seconds>',
         'seconds before a failed message is retried (default: as deployed)',
-      ),
+      )
+      .option('--quiet', 'no line per batch (stored, duplicates, quarantined, retried, DLQ)'),
   )
     .addHelpText(
       'after',
@@ -118,16 +161,22 @@ export function buildProgram(): Command {
         `${SLACK_WEBHOOK_ENV}=$(cat ~/.voiso-sec/slack-webhook) voiso-sec local`,
         'voiso-sec local --slack-webhook-file ~/.voiso-sec/slack-webhook',
         'voiso-sec local --config ../deploy/cdk.json --detection-config try-suppressions.json',
-      ) + CONFIGURATION_NOTE,
+      ) +
+        CONFIGURATION_NOTE +
+        '\nOne pipeline per state directory (.voiso-sec/, or $VOISO_SEC_HOME): a second `local`\n' +
+        'is refused while the first runs; give it its own VOISO_SEC_HOME to run both.\n',
     )
     .action(async (options) => runLocal(options, out, err));
+}
 
+function registerSend(program: Command): void {
   withAws(
     program
       .command('send')
       .description('Send sample events or a file of messages to the events queue')
       .option('--sample <which>', 'all, or one type/event such as app_login/incorrect_password')
-      .option('--file <file>', 'one message body per line; - for standard input')
+      .option('--file <file>', 'one message body per line (JSON Lines); - for standard input')
+      .option('--raw', 'send the lines as they are (no JSON Lines check, byte order mark kept)')
       .option('--callcenter <name>', 'call center for samples', 'acme')
       .option('--queue-url <url>', 'send to this queue instead of the stack’s')
       .option('--local', 'send to the running `voiso-sec local` pipeline')
@@ -141,8 +190,10 @@ export function buildProgram(): Command {
         'voiso-sec send --file events.jsonl --queue-url https://sqs.eu-west-1.amazonaws.com/123456789012/q',
       ),
     )
-    .action(async (options) => runSend(options, out));
+    .action(async (options) => runSend(options, out, warn));
+}
 
+function registerQuery(program: Command): void {
   withAws(
     program
       .command('query')
@@ -157,6 +208,7 @@ export function buildProgram(): Command {
       .option('--severity <level>', 'at or above: info, low, medium, high, critical')
       .option('--quarantined', 'list quarantined (malformed) messages instead of events')
       .option('--output <format>', 'table, json or csv (default: table on a terminal, else json)')
+      .option('--wide', 'table: every column and every character, whatever the terminal width')
       .option('--limit <n>', 'at most this many rows', '1000')
       .option('--table <name>', 'table name instead of the stack’s')
       .option('--local', 'query the running `voiso-sec local` pipeline')
@@ -168,25 +220,30 @@ export function buildProgram(): Command {
         'voiso-sec query --since 24h --severity high',
         'voiso-sec query --callcenter acme --from 2025-01-01T00:00:00Z --to 2025-02-01T00:00:00Z --output csv',
         'voiso-sec query --user maria.lopez@example.com --since 7d',
+        'voiso-sec query --type app_login --event ip_changed --since 30d --wide',
         'voiso-sec query --type allowed_ip --event ip_added --since 30d --output json',
         'voiso-sec query --quarantined --since 7d --local',
       ) +
         '\n--user matches the address exactly as Voiso sent it (case-sensitive): query the\n' +
-        'spelling Voiso uses, e.g. as shown in `voiso-sec query --since 7d`.\n',
+        'spelling Voiso uses, e.g. as shown in `voiso-sec query --since 7d`.\n' +
+        'The table fits the terminal, dropping the least useful columns first; --wide shows all.\n',
     )
     .action(async (options) => {
       const result = await runQuery(options);
       out(formatQuery(result, options));
       if (result.truncated)
-        err(`(showing the first ${result.items.length}; raise --limit for more)`);
+        err(`(showing the first ${plural(result.items.length, 'item')}; raise --limit for more)`);
     });
+}
 
+function registerConnectionInfo(program: Command): void {
   withAws(
     program
       .command('connection-info')
       .description(
         "Print the SQS URL, access key ID and secret to paste into Voiso's integration page",
       )
+      .option('--local', 'the running `voiso-sec local` pipeline: endpoint, queue, test keys')
       .option('--json', 'print as JSON (the secret only with --reveal)')
       .option('--reveal', 'print the secret access key too (hidden by default)'),
   )
@@ -195,20 +252,24 @@ export function buildProgram(): Command {
       examples(
         'voiso-sec connection-info --stack VoisoSec --region eu-west-1',
         'voiso-sec connection-info --reveal        # when you are about to paste the secret',
+        'voiso-sec connection-info --local',
       ) +
         '\nThe secret access key is hidden unless --reveal is given: printed, it stays in scrollback,\n' +
         'screen shares and CI logs.\n',
     )
     .action(async (options) => {
-      const info = await connectionInfo(options);
-      const reveal = Boolean(options.reveal);
+      const info = options.local ? localConnectionInfo() : await connectionInfo(options);
+      // The local pipeline's test keys are not secret; a deployed stack's are.
+      const reveal = Boolean(options.reveal) || Boolean(options.local);
       out(
         options.json
           ? terminalSafeJson(connectionInfoDocument(info, reveal))
           : formatConnectionInfo(info, reveal),
       );
     });
+}
 
+function registerRedrive(program: Command): void {
   withAws(
     program
       .command('redrive')
@@ -222,13 +283,63 @@ export function buildProgram(): Command {
       examples('voiso-sec redrive --stack VoisoSec', 'voiso-sec redrive --local'),
     )
     .action(async (options) => runRedrive(options, out));
+}
 
+export function buildProgram(): Command {
+  const program = new Command('voiso-sec')
+    .description("Receive, store and alert on Voiso's security event stream")
+    .option('--debug', 'print stack traces for errors')
+    .exitOverride()
+    .configureOutput(errorOutput('voiso-sec'));
+  registerSimulate(program);
+  registerLocal(program);
+  registerSend(program);
+  registerQuery(program);
+  registerConnectionInfo(program);
+  registerRedrive(program);
+  for (const command of program.commands) {
+    command.configureOutput(errorOutput(`voiso-sec ${command.name()}`));
+  }
+  program.hook('preAction', (_, command) => rejectEmptyValues(command));
   return program;
+}
+
+/** One line on stderr for any error, and the exit code it deserves. */
+function report(error: unknown, debug: boolean): number {
+  if (debug && error instanceof Error) err(error.stack ?? error.message);
+  if (error instanceof UsageError) {
+    err(`voiso-sec: ${error.message}`);
+    return EXIT.usage;
+  }
+  if (error instanceof CommandFailure) {
+    err(`voiso-sec: ${error.message}`);
+    return EXIT.failure;
+  }
+  const setup = describeAwsSetupError(error);
+  if (setup !== undefined) {
+    err(`voiso-sec: ${setup}`);
+    return EXIT.usage;
+  }
+  // The command was right; the endpoint did not answer: a runtime failure, not a usage error.
+  const unreachable = describeConnectionError(error);
+  if (unreachable !== undefined) {
+    err(`voiso-sec: ${unreachable}`);
+    return EXIT.failure;
+  }
+  const message = error instanceof Error ? `${error.name}: ${error.message}` : String(error);
+  err(`voiso-sec: ${message}${debug ? '' : ' (run with --debug for details)'}`);
+  return EXIT.failure;
 }
 
 export async function main(argv: readonly string[]): Promise<number> {
   const program = buildProgram();
   const debug = argv.includes('--debug');
+  // An error thrown where no command awaits it (an emulator's callback) still gets one line;
+  // a reader that went away (`| head`) is no error at all.
+  const crash = (error: unknown) =>
+    process.exit((error as { code?: unknown }).code === 'EPIPE' ? EXIT.ok : report(error, debug));
+  process.on('uncaughtException', crash);
+  process.on('unhandledRejection', crash);
   try {
     await program.parseAsync([...argv], { from: 'user' });
     return EXIT.ok;
@@ -237,22 +348,6 @@ export async function main(argv: readonly string[]): Promise<number> {
       // Commander has already printed its message (or the help).
       return error.exitCode === 0 ? EXIT.ok : EXIT.usage;
     }
-    if (debug && error instanceof Error) err(error.stack ?? error.message);
-    if (error instanceof UsageError) {
-      err(`voiso-sec: ${error.message}`);
-      return EXIT.usage;
-    }
-    if (error instanceof CommandFailure) {
-      err(`voiso-sec: ${error.message}`);
-      return EXIT.failure;
-    }
-    const setup = describeAwsSetupError(error);
-    if (setup !== undefined) {
-      err(`voiso-sec: ${setup}`);
-      return EXIT.usage;
-    }
-    const message = error instanceof Error ? `${error.name}: ${error.message}` : String(error);
-    err(`voiso-sec: ${message}${debug ? '' : ' (run with --debug for details)'}`);
-    return EXIT.failure;
+    return report(error, debug);
   }
 }

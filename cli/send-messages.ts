@@ -5,6 +5,41 @@ import { packBatches } from '../lambda/adapters/batching';
 
 const MAX_ENTRIES = 10;
 const MAX_REQUEST_BYTES = 262_144;
+/** SQS's limit for one message body (256 KiB). */
+export const MAX_MESSAGE_BYTES = 262_144;
+
+/** A character SQS does not accept in a message body (its allowed set is the complement). */
+const NOT_SQS_CHARACTER = /[^\t\n\r\u0020-\uD7FF\uE000-\uFFFD\u{10000}-\u{10FFFF}]/u;
+
+/**
+ * Why SQS would refuse this body, or undefined when it would accept it. `simulate` and `send`
+ * both check every line with it before sending: the emulator does not enforce SQS's character
+ * set, and a refused line then reads the same whichever command met it.
+ */
+export function sqsRefusal(body: string): string | undefined {
+  const bad = NOT_SQS_CHARACTER.exec(body);
+  if (bad) {
+    const code = bad[0].codePointAt(0) ?? 0;
+    const name = `U+${code.toString(16).toUpperCase().padStart(4, '0')}`;
+    return `contains a character SQS does not accept in a message body (${name} at character ${bad.index + 1})`;
+  }
+  // A UTF-16 code unit is at most 3 UTF-8 bytes: short bodies need no byte count.
+  if (body.length * 3 <= MAX_MESSAGE_BYTES) return undefined;
+  const bytes = Buffer.byteLength(body, 'utf8');
+  return bytes > MAX_MESSAGE_BYTES
+    ? `is ${bytes} bytes; SQS accepts at most ${MAX_MESSAGE_BYTES} (256 KiB)`
+    : undefined;
+}
+
+export interface RefusedLine {
+  /** 1-based line number in the input. */
+  readonly line: number;
+  readonly reason: string;
+}
+
+/** One line for a body that was not sent, the same for `simulate` and `send`. */
+export const refusedLineText = (refused: RefusedLine): string =>
+  `line ${refused.line} refused: ${refused.reason}`;
 const SEND_CONCURRENCY = 4;
 
 export interface SendReport {

@@ -34,22 +34,63 @@ const TERMINAL_CONTROLS = /[\p{Cc}\u061c\u200e\u200f\u2028\u2029\u202a-\u202e\u2
 /** Text from events, safe to print on one terminal line: every terminal control becomes a space. */
 export const printable = (text: string) => text.replace(TERMINAL_CONTROLS, ' ');
 
-/** Plain text table with left-aligned columns; cells are single-line and bounded. */
-export function renderTable(headers: readonly string[], rows: readonly (readonly string[])[]) {
-  const clean = (cell: string) => {
+export interface TableOptions {
+  /** The widest each column's cells may be. @default 60 for each */
+  readonly maxWidths?: readonly number[];
+  /** Per column: a longer cell wraps onto more lines instead of ending in `…`. @default false */
+  readonly wrap?: readonly boolean[];
+}
+
+/** Where a line may break: a space, but not the one before an arrow (`from -> to`). */
+const BREAK = / (?!->)/g;
+
+/** The longest piece `wrapText` cannot break. */
+export const longestUnbreakable = (text: string): number =>
+  Math.max(0, ...text.split(BREAK).map((piece) => piece.length));
+
+/** Lines of at most `width` characters, broken at a space where there is one. */
+export function wrapText(text: string, width: number): string[] {
+  const lines: string[] = [];
+  let rest = text;
+  while (rest.length > width) {
+    let cut = 0;
+    for (const match of rest.slice(0, width + 1).matchAll(BREAK)) cut = match.index;
+    if (cut === 0) cut = width;
+    lines.push(rest.slice(0, cut).trimEnd());
+    rest = rest.slice(cut).trimStart();
+  }
+  return [...lines, rest];
+}
+
+/** Plain text table with left-aligned columns; cells are bounded, cut or wrapped. */
+export function renderTable(
+  headers: readonly string[],
+  rows: readonly (readonly string[])[],
+  options: TableOptions = {},
+) {
+  const fitCell = (cell: string, column: number): string[] => {
     const flat = printable(cell);
-    return flat.length > 60 ? `${flat.slice(0, 59)}…` : flat;
+    const max = Math.max(1, options.maxWidths?.[column] ?? 60);
+    if (flat.length <= max) return [flat];
+    return options.wrap?.[column] ? wrapText(flat, max) : [`${flat.slice(0, max - 1)}…`];
   };
-  const cells = rows.map((row) => row.map(clean));
+  const cells = rows.map((row) => row.map(fitCell));
   const widths = headers.map((header, i) =>
-    Math.max(header.length, ...cells.map((row) => (row[i] ?? '').length)),
+    Math.max(header.length, ...cells.flatMap((row) => (row[i] ?? []).map((part) => part.length))),
   );
   const line = (row: readonly string[]) =>
     row
       .map((cell, i) => cell.padEnd(widths[i] ?? 0))
       .join('  ')
       .trimEnd();
-  return [line(headers), line(widths.map((w) => '-'.repeat(w))), ...cells.map(line)].join('\n');
+  // A row whose cells wrapped takes as many lines as its tallest cell.
+  const rowLines = (row: readonly string[][]) =>
+    Array.from({ length: Math.max(1, ...row.map((parts) => parts.length)) }, (_, n) =>
+      line(row.map((parts) => parts[n] ?? '')),
+    );
+  return [line(headers), line(widths.map((w) => '-'.repeat(w))), ...cells.flatMap(rowLines)].join(
+    '\n',
+  );
 }
 
 /**
@@ -92,5 +133,22 @@ export const terminalSafeJson = (value: unknown): string =>
     JSON_RAW_CONTROLS,
     (char) => `\\u${char.charCodeAt(0).toString(16).padStart(4, '0')}`,
   );
+
+/**
+ * `0 messages`, `1 message`, `2 messages`: every count a person reads goes through here, so no
+ * message says "1 lines". Irregular nouns pass their plural.
+ */
+export const plural = (count: number, noun: string, nouns = `${noun}s`): string =>
+  `${count} ${count === 1 ? noun : nouns}`;
+
+/**
+ * Columns a table may use: the terminal's width when standard output is one, `COLUMNS` when
+ * set (so a pager or a test can ask for a width), else undefined (no limit: a file keeps it all).
+ */
+export function terminalWidth(stream: NodeJS.WriteStream = process.stdout): number | undefined {
+  const fromEnv = Number(process.env.COLUMNS);
+  if (Number.isInteger(fromEnv) && fromEnv > 0) return fromEnv;
+  return stream.isTTY ? stream.columns : undefined;
+}
 
 export const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));

@@ -12,7 +12,7 @@ import {
   isDetectionId,
 } from './detections';
 import { hasHostBits, isCidr, networkText, parseCidr } from './ip';
-import { type EventPair, PAIR_PATTERN } from './pairs';
+import { closestKnownPair, type EventPair, isKnownPair, PAIR_PATTERN } from './pairs';
 import { PIPELINE_DEFAULTS, visibilityTimeoutFor } from './pipeline-defaults';
 import { SEVERITIES, type Severity } from './severity';
 
@@ -311,11 +311,15 @@ export const detectionSettings = (config: VoisoSecConfig): DetectionSettings => 
   suppressions: config.suppressions,
 });
 
+/**
+ * Where in the configuration a problem is, the one notation every message uses (synth, the
+ * CLI, the function's cold start): `suppressions.0.pair`, or `(top level)` for the whole value.
+ */
+export const configPath = (path: readonly PropertyKey[]): string =>
+  path.length > 0 ? path.map(String).join('.') : '(top level)';
+
 const problemsOf = (error: z.ZodError): string[] =>
-  error.issues.map((issue) => {
-    const where = issue.path.length > 0 ? issue.path.map(String).join('.') : '(top level)';
-    return `${where}: ${issue.message}`;
-  });
+  error.issues.map((issue) => `${configPath(issue.path)}: ${issue.message}`);
 
 /** A context value may be an object, or a JSON string when passed with `-c`. */
 function fromJsonText(what: string, raw: unknown): unknown {
@@ -323,7 +327,9 @@ function fromJsonText(what: string, raw: unknown): unknown {
   try {
     return JSON.parse(raw);
   } catch {
-    throw new ConfigurationError(what, ['(top level): the value is a string but not valid JSON']);
+    throw new ConfigurationError(what, [
+      `${configPath([])}: the value is a string but not valid JSON`,
+    ]);
   }
 }
 
@@ -359,4 +365,31 @@ export function parseDetectionSettings(raw: unknown): DetectionSettings {
   const result = detectionSettingsSchema.safeParse(fromJsonText(what, raw));
   if (!result.success) throw new ConfigurationError(what, problemsOf(result.error));
   return result.data;
+}
+
+/**
+ * Settings that are valid but probably not what was meant: a pair that is not one of the 12
+ * documented ones (`app_login/successfull_login`) silently matches nothing. Not an error, since
+ * a pair Voiso adds tomorrow may be configured ahead of time; synth and the CLI print these.
+ */
+export function configurationWarnings(
+  config: Pick<DetectionSettings, 'severityOverrides' | 'suppressions'>,
+): string[] {
+  const unknown = (path: readonly PropertyKey[], pair: string) => {
+    const suggestion = closestKnownPair(pair);
+    return (
+      `${configPath(path)}: "${pair}" is not one of the documented Voiso events, so it applies ` +
+      `only if Voiso starts sending it${suggestion === undefined ? '' : `; did you mean "${suggestion}"?`}`
+    );
+  };
+  const warnings: string[] = [];
+  for (const pair of Object.keys(config.severityOverrides)) {
+    if (!isKnownPair(pair)) warnings.push(unknown(['severityOverrides', pair], pair));
+  }
+  config.suppressions.forEach((suppression, index) => {
+    if (suppression.pair !== undefined && !isKnownPair(suppression.pair)) {
+      warnings.push(unknown(['suppressions', index, 'pair'], suppression.pair));
+    }
+  });
+  return warnings;
 }

@@ -2,11 +2,28 @@
 import { GetSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { type AwsOptions, awsClientConfig, requireOutput, stackOutputs } from '../aws';
 import { CommandFailure } from '../errors';
+import { LOCAL_CREDENTIALS } from '../local/emulators';
+import { readLocalState } from '../local/state';
 
 export interface ConnectionInfo {
   readonly queueUrl: string;
   readonly accessKeyId: string;
   readonly secretAccessKey: string;
+  /** Only for the local pipeline: where its SQS listens, and its region. */
+  readonly endpoint?: string;
+  readonly region?: string;
+}
+
+/** The running `voiso-sec local` pipeline's queue, with the emulators' fixed test credentials. */
+export function localConnectionInfo(): ConnectionInfo {
+  const state = readLocalState();
+  return {
+    queueUrl: state.queueUrl,
+    accessKeyId: LOCAL_CREDENTIALS.accessKeyId,
+    secretAccessKey: LOCAL_CREDENTIALS.secretAccessKey,
+    endpoint: state.sqsEndpoint,
+    region: state.region,
+  };
 }
 
 export async function connectionInfo(options: AwsOptions): Promise<ConnectionInfo> {
@@ -39,6 +56,16 @@ export const HIDDEN_SECRET = '******** (hidden; add --reveal to print it)';
  * in the terminal's scrollback, screen shares and CI logs.
  */
 export function formatConnectionInfo(info: ConnectionInfo, reveal = false): string {
+  if (info.endpoint !== undefined) {
+    return [
+      'The running `voiso-sec local` pipeline (test credentials; any SQS client can send to it)',
+      `  SQS endpoint:      ${info.endpoint}`,
+      `  Queue URL:         ${info.queueUrl}`,
+      `  Region:            ${info.region ?? ''}`,
+      `  Access Key ID:     ${info.accessKeyId}`,
+      `  Access Key Secret: ${info.secretAccessKey}`,
+    ].join('\n');
+  }
   return [
     'Paste these into Voiso: Administration > Integrations > AWS - SQS: Security Log Streaming',
     `  SQS URL:           ${info.queueUrl}`,

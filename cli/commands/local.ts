@@ -5,12 +5,14 @@ import type { Alert } from '../../lambda/core/alert-format';
 import { formatSlackMessage } from '../../lambda/slack/format';
 import { postToSlack } from '../../lambda/slack/post';
 import { UsageError } from '../errors';
+import { checkDataDir } from '../local/data-dir';
 import { LOCAL_CREDENTIALS } from '../local/emulators';
 import { parseFaultSpec } from '../local/faults';
 import { loadLocalConfiguration } from '../local/ingest-config';
-import { startPipeline } from '../local/pipeline';
-import { clearLocalState, writeLocalState } from '../local/state';
+import { type BatchOutcome, startPipeline } from '../local/pipeline';
+import { assertNoOtherLocal, clearLocalState, writeLocalState } from '../local/state';
 import { parsePort, parseSeconds } from '../options';
+import { plural } from '../terminal';
 
 export interface LocalOptions {
   readonly dataDir?: string;
@@ -22,6 +24,8 @@ export interface LocalOptions {
   readonly injectFaults?: string;
   readonly detectionConfig?: string;
   readonly config?: string;
+  /** No line per batch; alerts and errors still print. */
+  readonly quiet?: boolean;
 }
 
 export function alertLine(alert: Alert): string {
@@ -90,6 +94,42 @@ function readWebhookFile(path: string, warn: (line: string) => void): string {
 /** How often `local` sends the summaries of closed folding windows (the stack: every 4 minutes). */
 const LOCAL_FLUSH_EVERY_MS = 30_000;
 
+/**
+ * One line per invocation, saying where its messages ended: `local` otherwise prints only
+ * alerts, and a message being retried or dead-lettered would pass unseen.
+ */
+export function batchLine(outcome: BatchOutcome, maxReceiveCount: number, now = new Date()) {
+  const parts = [
+    outcome.stored > 0 && `${outcome.stored} stored`,
+    outcome.duplicates > 0 && plural(outcome.duplicates, 'duplicate'),
+    outcome.quarantined > 0 && `${outcome.quarantined} quarantined`,
+    outcome.retried > 0 && `${outcome.retried} failed, to be retried`,
+    outcome.deadLettered > 0 &&
+      `${outcome.deadLettered} dead-lettered after ${plural(maxReceiveCount, 'failed receive')}`,
+  ].filter((part): part is string => typeof part === 'string');
+  const total =
+    outcome.stored +
+    outcome.duplicates +
+    outcome.quarantined +
+    outcome.retried +
+    outcome.deadLettered;
+  return `[${now.toISOString()}] batch of ${plural(total, 'message')}: ${parts.join(', ')}`;
+}
+
+/** The event-source settings, as the banner states them. */
+function eventSourceText(
+  configuration: ReturnType<typeof loadLocalConfiguration>,
+  visibility: number,
+): string {
+  const { eventSource, ingest } = configuration;
+  return (
+    `batches of up to ${plural(eventSource.batchSize, 'message')}, ` +
+    `${eventSource.maxBatchingWindowSeconds} s window, visibility timeout ${visibility} s, ` +
+    `dead-letter after ${plural(eventSource.maxReceiveCount, 'receive')}, retention ` +
+    (ingest.retentionDays === 0 ? 'forever' : plural(ingest.retentionDays, 'day'))
+  );
+}
+
 export async function runLocal(
   options: LocalOptions,
   out: (line: string) => void,
@@ -103,15 +143,22 @@ export async function runLocal(
     ...(options.config !== undefined && { config: options.config }),
     ...(options.detectionConfig !== undefined && { detectionConfig: options.detectionConfig }),
   });
+  for (const warning of configuration.warnings) err(`voiso-sec: warning: ${warning}`);
   // As deployed unless asked otherwise: derived from the configured timeout and window.
   const visibility =
     options.visibilityTimeout === undefined
       ? configuration.eventSource.visibilityTimeoutSeconds
       : parseSeconds('--visibility-timeout', options.visibilityTimeout, 1, 43_200);
   const fault = options.injectFaults ? parseFaultSpec(options.injectFaults) : undefined;
+  const sqsPort = parsePort('--sqs-port', options.sqsPort);
+  const dynamodbPort = parsePort('--dynamodb-port', options.dynamodbPort);
+  // Before anything starts: a second pipeline would take over the first one's state file.
+  assertNoOtherLocal();
+  if (options.dataDir !== undefined) await checkDataDir(options.dataDir);
+  const { maxReceiveCount } = configuration.eventSource;
   const pipeline = await startPipeline({
-    sqsPort: parsePort('--sqs-port', options.sqsPort),
-    dynamodbPort: parsePort('--dynamodb-port', options.dynamodbPort),
+    sqsPort,
+    dynamodbPort,
     ...(options.dataDir !== undefined && { dataDir: options.dataDir }),
     visibilityTimeoutSeconds: visibility,
     maxReceiveCount: configuration.eventSource.maxReceiveCount,
@@ -120,6 +167,9 @@ export async function runLocal(
     ...(fault && { fault }),
     onError: (error) =>
       err(`ingest error: ${error instanceof Error ? error.message : String(error)}`),
+    ...(!options.quiet && {
+      onBatch: (outcome: BatchOutcome) => out(batchLine(outcome, maxReceiveCount)),
+    }),
   });
   const { emulators } = pipeline;
   pipeline.alerts.onAlert((alert) => out(alertLine(alert)));
@@ -145,6 +195,8 @@ export async function runLocal(
     deadLetterQueueArn: emulators.deadLetterQueueArn,
     tableName: emulators.tableName,
   });
+  // Also when the process ends another way (a crash): the next command must not trust the file.
+  process.once('exit', () => clearLocalState());
   out(
     [
       'voiso-sec local pipeline is running (Ctrl-C to stop)',
@@ -163,11 +215,7 @@ export async function runLocal(
       ...(slack === undefined
         ? []
         : [`  Slack:             alerts posted (webhook from ${slack.source})`]),
-      `  Event source:      batches of ${configuration.eventSource.batchSize}, ` +
-        `${configuration.eventSource.maxBatchingWindowSeconds} s window, ` +
-        `visibility timeout ${visibility} s, ` +
-        `dead-letter after ${configuration.eventSource.maxReceiveCount} receives, ` +
-        `retention ${configuration.ingest.retentionDays === 0 ? 'forever' : `${configuration.ingest.retentionDays} days`}`,
+      `  Event source:      ${eventSourceText(configuration, visibility)}`,
       '',
       'Try: voiso-sec send --local --sample all',
       '     voiso-sec query --local --since 1h',
@@ -188,6 +236,7 @@ export async function runLocal(
   });
   clearInterval(flushing);
   out('Stopping...');
+  // Only ever this process's own file: another pipeline's must survive this one stopping.
   clearLocalState();
   await pipeline.stop();
 }

@@ -7,12 +7,18 @@ import {
   StartMessageMoveTaskCommand,
 } from '@aws-sdk/client-sqs';
 import { CommandFailure } from '../errors';
-import { progress, sleep } from '../terminal';
+import { plural, progress, sleep } from '../terminal';
 import { resolveQueue, type TargetOptions } from './target';
 
 export interface RedriveOptions extends TargetOptions {
   readonly wait?: boolean;
 }
+
+export const redriveStartText = (waiting: number) =>
+  `Moving about ${plural(waiting, 'message')} from the dead-letter queue back to the events queue.`;
+
+export const redriveDoneText = (moved: number) =>
+  `Redrive complete: ${plural(moved, 'message')} moved.`;
 
 export async function runRedrive(
   options: RedriveOptions,
@@ -41,7 +47,7 @@ export async function runRedrive(
         ...(target.queueArn && { DestinationArn: target.queueArn }),
       }),
     );
-    out(`Moving about ${waiting} messages from the dead-letter queue back to the events queue.`);
+    out(redriveStartText(waiting));
     if (options.wait === false) return;
     for (;;) {
       await sleep(1000);
@@ -56,11 +62,11 @@ export async function runRedrive(
       if (task.Status === 'RUNNING' || task.Status === 'CANCELLING') continue;
       bar.done();
       if (task.Status === 'COMPLETED') {
-        out(`Redrive complete: ${moved} messages moved.`);
+        out(redriveDoneText(moved));
         return;
       }
       throw new CommandFailure(
-        `Redrive ${task.Status?.toLowerCase() ?? 'ended'} after ${moved} messages: ${task.FailureReason ?? 'no reason given'}`,
+        `Redrive ${task.Status?.toLowerCase() ?? 'ended'} after ${plural(moved, 'message')}: ${task.FailureReason ?? 'no reason given'}`,
       );
     }
   } finally {

@@ -1,17 +1,17 @@
 // `voiso-sec simulate`: the whole pipeline on embedded emulators, from a file of messages, and a
 // report of where every message ended (the JSON contract in SPEC.md).
-import { readFileSync } from 'node:fs';
 import type { Alert } from '../../lambda/core/alert-format';
 import type { EventItem, QuarantineItem } from '../../lambda/core/items';
 import type { AlertRecord, AlertRecordState, IncidentItem } from '../../lambda/core/records';
-import { UsageError } from '../errors';
+import { type EventTableOptions, renderEventTable } from '../event-table';
 import { queueDepth, readWholeQueue, readWholeTable } from '../local/emulators';
 import { parseFaultSpec } from '../local/faults';
 import { loadLocalConfiguration } from '../local/ingest-config';
 import { type LocalPipeline, startPipeline } from '../local/pipeline';
+import { readMessageInput } from '../message-input';
 import { parseSeconds } from '../options';
-import { numberedBodies, sendBodies } from '../send-messages';
-import { printable, progress, renderTable, sleep } from '../terminal';
+import { type RefusedLine, refusedLineText, sendBodies, sqsRefusal } from '../send-messages';
+import { plural, printable, progress, sleep } from '../terminal';
 
 export interface SimulateOptions {
   readonly input: string;
@@ -20,6 +20,8 @@ export interface SimulateOptions {
   readonly injectFaults?: string;
   readonly detectionConfig?: string;
   readonly config?: string;
+  /** Send the lines as they are: no JSON Lines check, a byte order mark kept. */
+  readonly raw?: boolean;
 }
 
 export interface SimulationResult {
@@ -36,12 +38,16 @@ export interface SimulationResult {
   readonly stored: StoredEventView[];
   readonly alerts: AlertView[];
   readonly incidents: IncidentView[];
-  readonly quarantined: { readonly body: string; readonly reason: string }[];
-  readonly deadLettered: { readonly body: string }[];
-  readonly rejected: { readonly line: number; readonly reason: string }[];
+  /** In input order; `line` is the 1-based input line of the message. */
+  readonly quarantined: { readonly line: number; readonly body: string; readonly reason: string }[];
+  readonly deadLettered: { readonly line: number; readonly body: string }[];
+  /** Lines SQS would refuse, never sent; in input order. */
+  readonly rejected: RefusedLine[];
 }
 
 export interface StoredEventView {
+  /** The input line of the message that stored the event. */
+  readonly line: number;
   readonly callcenter: string;
   readonly timestamp: string;
   readonly type: string;
@@ -82,25 +88,8 @@ export interface AlertView {
   readonly attributes: Readonly<Record<string, string>>;
 }
 
-/**
- * Characters SQS accepts in a message body. local-aws-sqs does not check them, so simulate
- * does, and reports such lines as refused just as the real queue would refuse them.
- */
-const SQS_BODY = /^[\t\n\r\u0020-\uD7FF\uE000-\uFFFD\u{10000}-\u{10FFFF}]*$/u;
-
 /** Simulate's default: retries show up within seconds, not the deployed 3 minutes. */
 const DEFAULT_SIMULATE_VISIBILITY_SECONDS = 2;
-
-function readInput(input: string): string {
-  try {
-    return readFileSync(input === '-' ? 0 : input, 'utf8');
-  } catch (error) {
-    const code = (error as NodeJS.ErrnoException).code;
-    if (code === 'ENOENT') throw new UsageError(`--input: file not found: ${input}`);
-    if (code === 'EISDIR') throw new UsageError(`--input: ${input} is a directory`);
-    throw new UsageError(`--input: cannot read ${input} (${code ?? String(error)})`);
-  }
-}
 
 /** Waits until the events queue is empty, nothing is in flight and the poller is idle. */
 async function waitUntilDrained(pipeline: LocalPipeline, report: (text: string) => void) {
@@ -125,7 +114,12 @@ const toAlertView = (alert: Alert): AlertView => ({
   attributes: alert.attributes,
 });
 
-const toStoredView = (item: EventItem, alert: AlertRecord | undefined): StoredEventView => ({
+const toStoredView = (
+  item: EventItem,
+  line: number,
+  alert: AlertRecord | undefined,
+): StoredEventView => ({
+  line,
   callcenter: item.callcenter,
   timestamp: item.time,
   type: item.type,
@@ -155,18 +149,44 @@ export const toIncidentView = (item: IncidentItem): IncidentView => ({
   alerted: item.alertDue,
 });
 
-export async function runSimulation(options: SimulateOptions): Promise<SimulationResult> {
+/**
+ * Which input line each message came from: by SQS message id, which a message keeps through
+ * retries and into the DLQ; by body for a message the emulator handed back with a new id.
+ */
+class InputLines {
+  private readonly byId = new Map<string, number>();
+  private readonly byBody = new Map<string, number[]>();
+
+  add(messageId: string, line: number, body: string): void {
+    this.byId.set(messageId, line);
+    this.byBody.set(body, [...(this.byBody.get(body) ?? []), line]);
+  }
+
+  lineOf(messageId: string, body: string): number {
+    return this.byId.get(messageId) ?? this.byBody.get(body)?.[0] ?? 0;
+  }
+}
+
+const byLine = (a: { line: number }, b: { line: number }) => a.line - b.line;
+
+export async function runSimulation(
+  options: SimulateOptions,
+  warn: (message: string) => void = () => {},
+): Promise<SimulationResult> {
   const visibility =
     options.visibilityTimeout === undefined
       ? DEFAULT_SIMULATE_VISIBILITY_SECONDS
       : parseSeconds('--visibility-timeout', options.visibilityTimeout, 1, 43_200);
   const fault = options.injectFaults ? parseFaultSpec(options.injectFaults) : undefined;
-  const numbered = numberedBodies(readInput(options.input));
-  const bodies = numbered.map((entry) => entry.body);
+  const input = readMessageInput(options.input, {
+    option: '--input',
+    ...(options.raw !== undefined && { raw: options.raw }),
+  });
   const configuration = loadLocalConfiguration({
     ...(options.config !== undefined && { config: options.config }),
     ...(options.detectionConfig !== undefined && { detectionConfig: options.detectionConfig }),
   });
+  for (const warning of [...input.warnings, ...configuration.warnings]) warn(warning);
   const bar = progress();
   const pipeline = await startPipeline({
     // Simulate keeps its short visibility timeout (retries in seconds, not minutes); everything
@@ -179,25 +199,27 @@ export async function runSimulation(options: SimulateOptions): Promise<Simulatio
   });
   try {
     const { sqs, dynamodb, queueUrl, deadLetterQueueUrl, tableName } = pipeline.emulators;
-    const sendable = bodies.flatMap((body, index) => (SQS_BODY.test(body) ? [index] : []));
+    // local-aws-sqs does not enforce SQS's character set: refuse here what SQS would refuse.
+    const refused: RefusedLine[] = [];
+    const sendable = input.bodies.filter((entry) => {
+      const reason = sqsRefusal(entry.body);
+      if (reason !== undefined) refused.push({ line: entry.line, reason });
+      return reason === undefined;
+    });
     const report = await sendBodies(
       sqs,
       queueUrl,
-      sendable.map((index) => bodies[index] ?? ''),
+      sendable.map((entry) => entry.body),
       (done, total) => bar.update(`sending: ${done}/${total}`),
     );
-    const refused = new Set(bodies.keys());
-    for (const index of sendable) refused.delete(index);
-    const sent = {
-      accepted: report.accepted,
-      rejected: [
-        ...[...refused].map((index) => ({
-          index,
-          reason: 'contains characters SQS does not accept in a message body',
-        })),
-        ...report.rejected.map((entry) => ({ ...entry, index: sendable[entry.index] ?? -1 })),
-      ].sort((a, b) => a.index - b.index),
-    };
+    const lines = new InputLines();
+    for (const { index, messageId } of report.accepted) {
+      const entry = sendable[index];
+      if (entry) lines.add(messageId, entry.line, entry.body);
+    }
+    for (const { index, reason } of report.rejected) {
+      refused.push({ line: sendable[index]?.line ?? 0, reason });
+    }
     await waitUntilDrained(pipeline, (text) => bar.update(text));
     await pipeline.poller.stop();
     // As the scheduled flush would once every folding window has closed: summaries go out.
@@ -218,32 +240,43 @@ export async function runSimulation(options: SimulateOptions): Promise<Simulatio
     const alerts = pipeline.alerts.published.map(toAlertView);
     return {
       summary: {
-        sent: sent.accepted.length,
+        sent: report.accepted.length,
         stored: ledger.count('stored'),
         duplicates: ledger.count('duplicate'),
         quarantined: ledger.count('quarantined'),
         deadLettered: deadLettered.length,
         alerts: alerts.length,
-        rejected: sent.rejected.length,
+        rejected: refused.length,
       },
-      stored: events.map((item) => toStoredView(item, alertRecords.get(item.eventId))),
+      stored: events.map((item) =>
+        toStoredView(item, lines.lineOf(item.messageId, ''), alertRecords.get(item.eventId)),
+      ),
       alerts,
       incidents: incidents.map(toIncidentView),
-      quarantined: quarantine.map((item) => ({ body: item.body, reason: item.reason })),
-      deadLettered: deadLettered.map((message) => ({ body: message.body })),
-      rejected: sent.rejected.map((entry) => ({
-        line: numbered[entry.index]?.line ?? 0,
-        reason: entry.reason,
-      })),
+      quarantined: quarantine
+        .map((item) => ({
+          line: lines.lineOf(item.messageId, item.body),
+          body: item.body,
+          reason: item.reason,
+        }))
+        .sort(byLine),
+      deadLettered: deadLettered
+        .map((message) => ({
+          line: lines.lineOf(message.messageId, message.body),
+          body: message.body,
+        }))
+        .sort(byLine),
+      rejected: refused.sort(byLine),
     };
   } finally {
     await pipeline.stop();
   }
 }
 
-const plural = (n: number, noun: string) => `${n} ${noun}${n === 1 ? '' : 's'}`;
+/** A body on one line, JSON-quoted (JSON.stringify escapes C0 controls, printable the rest). */
+const quoted = (body: string, max: number) => printable(JSON.stringify(body).slice(0, max));
 
-export function formatSimulation(result: SimulationResult): string {
+export function formatSimulation(result: SimulationResult, table: EventTableOptions = {}): string {
   const { summary } = result;
   const lines = [
     `Sent ${plural(summary.sent, 'message')}: ${summary.stored} stored, ` +
@@ -251,20 +284,12 @@ export function formatSimulation(result: SimulationResult): string {
       `${summary.deadLettered} dead-lettered; ${plural(summary.alerts, 'alert')} published.`,
   ];
   if (summary.rejected > 0)
-    lines.push(`${summary.rejected} lines were refused by SQS and not sent.`);
+    lines.push(`Not sent: ${plural(summary.rejected, 'line')} SQS would refuse (listed below).`);
   lines.push('', `Stored events (${result.stored.length}, table order):`);
   lines.push(
-    renderTable(
-      ['time', 'callcenter', 'severity', 'type/event', 'user', 'who', 'rules'],
-      result.stored.map((e) => [
-        e.timestamp,
-        e.callcenter,
-        e.recognised ? e.severity : `${e.severity} (unrecognised)`,
-        `${e.type}/${e.event}`,
-        String(e.params.user ?? ''),
-        String(e.params.who ?? ''),
-        e.suppressedBy ? `suppressed by ${e.suppressedBy}` : e.rules.join(','),
-      ]),
+    renderEventTable(
+      result.stored.map((e) => ({ ...e, time: e.timestamp })),
+      table,
     ),
   );
   if (result.incidents.length > 0) {
@@ -286,16 +311,17 @@ export function formatSimulation(result: SimulationResult): string {
     }
   }
   if (result.quarantined.length > 0) {
-    lines.push('', `Quarantined (${result.quarantined.length}):`);
-    // JSON.stringify escapes C0 controls but passes C1 and bidi controls through.
+    lines.push('', `Quarantined (${result.quarantined.length}, input order):`);
     for (const q of result.quarantined)
-      lines.push(`  ${printable(q.reason)}: ${printable(JSON.stringify(q.body).slice(0, 80))}`);
+      lines.push(`  line ${q.line}: ${printable(q.reason)}: ${quoted(q.body, 80)}`);
   }
   if (result.deadLettered.length > 0) {
-    lines.push('', `Dead-lettered (${result.deadLettered.length}):`);
-    for (const d of result.deadLettered)
-      lines.push(`  ${printable(JSON.stringify(d.body).slice(0, 100))}`);
+    lines.push('', `Dead-lettered (${result.deadLettered.length}, input order):`);
+    for (const d of result.deadLettered) lines.push(`  line ${d.line}: ${quoted(d.body, 100)}`);
   }
-  for (const r of result.rejected) lines.push(`  line ${r.line} refused: ${r.reason}`);
+  if (result.rejected.length > 0) {
+    lines.push('', `Not sent (${result.rejected.length}, SQS would refuse them):`);
+    for (const r of result.rejected) lines.push(`  ${refusedLineText(r)}`);
+  }
   return lines.join('\n');
 }

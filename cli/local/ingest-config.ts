@@ -8,6 +8,7 @@ import { resolve } from 'node:path';
 import {
   CONFIG_CONTEXT_KEY,
   ConfigurationError,
+  configurationWarnings,
   type DetectionSettings,
   detectionSettings,
   parseConfig,
@@ -34,6 +35,8 @@ export interface LocalConfiguration {
   readonly source: string;
   /** The --detection-config file that replaced the detection part, if any. */
   readonly detectionSource?: string;
+  /** Valid settings that are probably mistakes (an unknown pair), each naming its file. */
+  readonly warnings: string[];
 }
 
 export interface LocalConfigurationOptions {
@@ -111,8 +114,16 @@ export function loadLocalConfiguration(
   let ingest = DEFAULT_INGEST_CONFIG;
   let eventSource = DEFAULT_EVENT_SOURCE;
   let source = 'defaults (no cdk.json here; --config <file> to use one)';
+  let warnings: string[] = [];
   if (file !== undefined) {
     const { config, hasContext } = fromCdkJson('--config', file);
+    // The implicit ./cdk.json may be any CDK app's; a file named on purpose must be ours.
+    if (!hasContext && options.config !== undefined) {
+      throw new UsageError(
+        `--config: ${file} has no "${CONFIG_CONTEXT_KEY}" context: expected ` +
+          `{ "context": { "${CONFIG_CONTEXT_KEY}": { ... } } } (an empty object uses the defaults)`,
+      );
+    }
     ingest = {
       retentionDays: config.retentionDays,
       detection: runtimeDetection(`--config: ${file}`, detectionSettings(config)),
@@ -130,8 +141,9 @@ export function loadLocalConfiguration(
     source = hasContext
       ? `${file} (context "${CONFIG_CONTEXT_KEY}")`
       : `${file} (no "${CONFIG_CONTEXT_KEY}" context: defaults)`;
+    warnings = configurationWarnings(config).map((warning) => `${file}: ${warning}`);
   }
-  if (options.detectionConfig === undefined) return { ingest, eventSource, source };
+  if (options.detectionConfig === undefined) return { ingest, eventSource, source, warnings };
   const detection = runtimeDetection(
     '--detection-config',
     readJson('--detection-config', options.detectionConfig),
@@ -141,5 +153,9 @@ export function loadLocalConfiguration(
     eventSource,
     source,
     detectionSource: options.detectionConfig,
+    // The file's detection settings replace the cdk.json's, and so do their warnings.
+    warnings: configurationWarnings(detection).map(
+      (warning) => `${options.detectionConfig}: ${warning}`,
+    ),
   };
 }

@@ -2,6 +2,7 @@
 // DynamoDB store and an in-process alert publisher, and the event-source poller. `simulate`
 // and `local` both start it; this file also keeps the per-message ledger that lets `simulate`
 // say where each message ended.
+import { PIPELINE_DEFAULTS } from '../../contract/pipeline-defaults';
 import { DynamoDbEventStore } from '../../lambda/adapters/dynamodb-event-store';
 import { createFlush, type Flush } from '../../lambda/flush/create-flush';
 import { DEFAULT_INGEST_CONFIG, type IngestConfig } from '../../lambda/ingest/config';
@@ -23,6 +24,17 @@ import { SqsEventSourcePoller } from './poller';
 
 export type MessageFate = 'stored' | 'duplicate' | 'quarantined';
 
+/** Where the messages of one invocation ended, for `local`'s one line per batch. */
+export interface BatchOutcome {
+  readonly stored: number;
+  readonly duplicates: number;
+  readonly quarantined: number;
+  /** Failed, and will be received again after the visibility timeout. */
+  readonly retried: number;
+  /** Failed on their last allowed receive: the queue moves them to the DLQ. */
+  readonly deadLettered: number;
+}
+
 export interface PipelineOptions extends EmulatorOptions {
   readonly config?: IngestConfig;
   /** Batching and timeout of the event source; the deployed defaults when absent. */
@@ -33,6 +45,8 @@ export interface PipelineOptions extends EmulatorOptions {
   readonly fault?: StoreFault;
   readonly logger?: Logger;
   readonly onError?: (error: unknown) => void;
+  /** Called after every invocation with where its messages ended. */
+  readonly onBatch?: (outcome: BatchOutcome) => void;
 }
 
 export interface LocalPipeline {
@@ -74,13 +88,19 @@ export class MessageLedger implements IngestObserver {
     this.failures.set(messageId, reason);
   }
 
-  settle(succeeded: readonly string[]): void {
+  /** Records the fates of the messages that succeeded, and counts them for this invocation. */
+  settle(succeeded: readonly string[]): Record<MessageFate, number> {
+    const settled: Record<MessageFate, number> = { stored: 0, duplicate: 0, quarantined: 0 };
     for (const messageId of succeeded) {
       // A retry of the message that stored the item sees its own item: still "stored".
       const fate = this.storers.has(messageId) ? 'stored' : this.attempt.get(messageId);
-      if (fate !== undefined) this.fates.set(messageId, fate);
+      if (fate !== undefined) {
+        this.fates.set(messageId, fate);
+        settled[fate]++;
+      }
     }
     this.attempt = new Map();
+    return settled;
   }
 
   count(fate: MessageFate): number {
@@ -113,7 +133,20 @@ export async function startPipeline(options: PipelineOptions = {}): Promise<Loca
       functionTimeoutSeconds: options.eventSource.functionTimeoutSeconds,
     }),
     ...(options.onError && { onError: options.onError }),
-    onInvocation: (outcome) => ledger.settle(outcome.succeeded),
+    onInvocation: (outcome) => {
+      const settled = ledger.settle(outcome.succeeded);
+      const maxReceiveCount = options.maxReceiveCount ?? PIPELINE_DEFAULTS.maxReceiveCount;
+      const lastTries = outcome.failed.filter(
+        (id) => (outcome.receiveCounts.get(id) ?? 1) >= maxReceiveCount,
+      ).length;
+      options.onBatch?.({
+        stored: settled.stored,
+        duplicates: settled.duplicate,
+        quarantined: settled.quarantined,
+        retried: outcome.failed.length - lastTries,
+        deadLettered: lastTries,
+      });
+    },
   });
   poller.start();
   return {

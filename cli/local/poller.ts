@@ -34,6 +34,8 @@ export interface PollerOptions {
 export interface InvocationOutcome {
   readonly succeeded: readonly string[];
   readonly failed: readonly string[];
+  /** ApproximateReceiveCount of every record of the invocation (1 on the first delivery). */
+  readonly receiveCounts: ReadonlyMap<string, number>;
 }
 
 /** Converts a received message to the record shape Lambda passes to SQS-triggered functions. */
@@ -185,6 +187,9 @@ export class SqsEventSourcePoller {
   private async invoke(messages: readonly Message[]): Promise<void> {
     const { handler, queueArn, region, sqs, queueUrl } = this.options;
     const event: SQSEvent = { Records: messages.map((m) => toSqsRecord(m, queueArn, region)) };
+    const receiveCounts = new Map(
+      event.Records.map((r) => [r.messageId, Number(r.attributes.ApproximateReceiveCount) || 1]),
+    );
     const deadline = Date.now() + this.timeoutMs;
     const context = { getRemainingTimeInMillis: () => Math.max(0, deadline - Date.now()) };
     let failedIds: Set<string>;
@@ -197,6 +202,7 @@ export class SqsEventSourcePoller {
       this.options.onInvocation?.({
         succeeded: [],
         failed: event.Records.map((r) => r.messageId),
+        receiveCounts,
       });
       return;
     }
@@ -216,6 +222,7 @@ export class SqsEventSourcePoller {
     this.options.onInvocation?.({
       succeeded: succeeded.map((r) => r.messageId),
       failed: [...failedIds],
+      receiveCounts,
     });
   }
 }

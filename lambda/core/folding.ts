@@ -7,7 +7,7 @@ import { hash } from 'node:crypto';
 import type { Severity } from '../../contract/severity';
 import type { ItemKey } from './items';
 import { canonicalJson, foldKey } from './keys';
-import { type FoldItem, type FoldWindowItem, foldItem, foldWindowItem } from './records';
+import { type FoldItem, foldItem } from './records';
 
 /** An event alert this batch may publish (its claim decision said so). */
 export interface FoldCandidate {
@@ -31,10 +31,11 @@ export type FoldAction =
 export interface FoldingPlan {
   /** By event id. */
   readonly actions: ReadonlyMap<string, FoldAction>;
-  /** Fold keys to open (written only if nobody opened one meanwhile). */
+  /**
+   * Fold keys to open (written only if nobody opened one meanwhile), each listing its new
+   * window among those waiting for the scheduled flush.
+   */
   readonly opened: readonly FoldItem[];
-  /** The windows those opens start, for the scheduled flush. */
-  readonly windows: readonly FoldWindowItem[];
 }
 
 /** Fold items stay a day past their window, for `explain` and late redeliveries. */
@@ -74,10 +75,9 @@ export function planFolding(
   const actions = new Map<string, FoldAction>();
   if (windowMs <= 0) {
     for (const c of candidates) actions.set(c.eventId, { action: 'send' });
-    return { actions, opened: [], windows: [] };
+    return { actions, opened: [] };
   }
   const opened: FoldItem[] = [];
-  const windows: FoldWindowItem[] = [];
   const byKey = new Map<string, FoldCandidate[]>();
   for (const c of candidates) {
     const key = foldKeyString(c);
@@ -95,25 +95,30 @@ export function planFolding(
         });
         continue;
       }
-      const id = windowId(c, nowMs);
-      const fields = {
-        callcenter: c.callcenter,
-        rule: c.rule,
-        severity: c.severity,
-        windowId: id,
+      const window = {
+        windowId: windowId(c, nowMs),
         opensAt: nowMs,
         closesAt: nowMs + windowMs,
+        type: c.type,
+        event: c.event,
+        openedBy: c.eventId,
       };
-      open = foldItem(fields, open?.version ?? 0, FOLD_RETAIN_MS);
-      opened.push(open);
-      windows.push(
-        foldWindowItem(
-          { ...fields, type: c.type, event: c.event, openedBy: c.eventId },
-          FOLD_RETAIN_MS,
-        ),
+      open = foldItem(
+        {
+          callcenter: c.callcenter,
+          rule: c.rule,
+          severity: c.severity,
+          windowId: window.windowId,
+          opensAt: window.opensAt,
+          closesAt: window.closesAt,
+          pending: [...(open?.pending ?? []), window],
+        },
+        open?.version ?? 0,
+        FOLD_RETAIN_MS,
       );
+      opened.push(open);
       actions.set(c.eventId, { action: 'send' });
     }
   }
-  return { actions, opened, windows };
+  return { actions, opened };
 }

@@ -39,17 +39,14 @@ export const incidentKey = (startTime: string, incidentId: string) => ({
 });
 export const incidentPartition = (month: string): string => `INCIDENTS#${month.slice(0, 7)}`;
 
-/** The folding window currently open for one rule in one call center at one severity. */
+/**
+ * The folding of one rule in one call center at one severity. One partition holds them all, so
+ * the scheduled flush finds every window waiting for its summary in one Query.
+ */
+export const FOLD_PARTITION = 'FOLD';
 export const foldKey = (callcenter: string, rule: string, severity: string) => ({
-  pk: 'FOLD',
+  pk: FOLD_PARTITION,
   sk: `${encodeKeyPart(callcenter)}#${encodeKeyPart(rule)}#${severity}`,
-});
-
-/** Windows waiting for their summary, by closing time: what the scheduled flush reads. */
-export const FOLD_WINDOWS_PARTITION = 'FOLDWIN';
-export const foldWindowKey = (closesAt: string, windowId: string) => ({
-  pk: FOLD_WINDOWS_PARTITION,
-  sk: `${closesAt}#${windowId}`,
 });
 
 /** The alerts folded into one window, one item each. */

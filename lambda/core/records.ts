@@ -7,14 +7,7 @@ import type { Severity } from '../../contract/severity';
 import type { DetectionState, Incident, RecordedIncident } from './detections/engine';
 import type { Observation } from './detections/model';
 import type { AuditItem, ItemKey } from './items';
-import {
-  alertRecordKey,
-  detectionStateKey,
-  foldedKey,
-  foldKey,
-  foldWindowKey,
-  incidentKey,
-} from './keys';
+import { alertRecordKey, detectionStateKey, foldedKey, foldKey, incidentKey } from './keys';
 
 /**
  * `claimed`: an invocation is publishing it (until `leaseUntil`); `partial`: some topics were
@@ -89,7 +82,23 @@ export interface DetectionStateItem extends ItemKey, Versioned {
   readonly expiresAt: number;
 }
 
-/** The folding window open now for one (call center, rule, severity). */
+/** A folding window whose summary has not been sent yet. */
+export interface FoldWindow {
+  readonly windowId: string;
+  /** Arrival times, epoch ms. */
+  readonly opensAt: number;
+  readonly closesAt: number;
+  readonly type: string;
+  readonly event: string;
+  /** The alert that went out when the window opened. */
+  readonly openedBy: string;
+}
+
+/**
+ * The folding of one (call center, rule, severity): the window open now, and every window
+ * whose summary is still to be sent. Opening a window and listing it for the scheduled flush
+ * are one conditional write, so a window that folds anything is never missed by the flush.
+ */
 export interface FoldItem extends ItemKey, Versioned {
   readonly kind: 'fold';
   readonly callcenter: string;
@@ -99,22 +108,8 @@ export interface FoldItem extends ItemKey, Versioned {
   /** Arrival times, epoch ms. */
   readonly opensAt: number;
   readonly closesAt: number;
-  readonly expiresAt: number;
-}
-
-/** A window waiting for its summary; the scheduled flush reads these by closing time. */
-export interface FoldWindowItem extends ItemKey {
-  readonly kind: 'fold-window';
-  readonly windowId: string;
-  readonly callcenter: string;
-  readonly rule: string;
-  readonly severity: Severity;
-  readonly type: string;
-  readonly event: string;
-  readonly opensAt: number;
-  readonly closesAt: number;
-  /** The alert that went out when the window opened. */
-  readonly openedBy: string;
+  /** Windows (this one included) whose summary the flush has not sent, oldest first. */
+  readonly pending: readonly FoldWindow[];
   readonly expiresAt: number;
 }
 
@@ -137,7 +132,6 @@ export type PipelineRecord =
   | IncidentItem
   | DetectionStateItem
   | FoldItem
-  | FoldWindowItem
   | FoldedItem;
 
 export type StoredItem = AuditItem | PipelineRecord;
@@ -289,7 +283,10 @@ export function claimDecision(
 // Folding
 
 export const foldItem = (
-  fields: Pick<FoldItem, 'callcenter' | 'rule' | 'severity' | 'windowId' | 'opensAt' | 'closesAt'>,
+  fields: Pick<
+    FoldItem,
+    'callcenter' | 'rule' | 'severity' | 'windowId' | 'opensAt' | 'closesAt' | 'pending'
+  >,
   previousVersion: number,
   retainMs: number,
 ): FoldItem => ({
@@ -297,17 +294,10 @@ export const foldItem = (
   kind: 'fold',
   ...fields,
   version: previousVersion + 1,
-  expiresAt: epochSeconds(fields.closesAt + retainMs),
-});
-
-export const foldWindowItem = (
-  fields: Omit<FoldWindowItem, 'pk' | 'sk' | 'kind' | 'expiresAt'>,
-  retainMs: number,
-): FoldWindowItem => ({
-  ...foldWindowKey(new Date(fields.closesAt).toISOString(), fields.windowId),
-  kind: 'fold-window',
-  ...fields,
-  expiresAt: epochSeconds(fields.closesAt + retainMs),
+  // Kept while a window waits for its summary, then a day (for `explain` and late deliveries).
+  expiresAt: epochSeconds(
+    Math.max(fields.closesAt, ...fields.pending.map((w) => w.closesAt)) + retainMs,
+  ),
 });
 
 export const foldedItem = (

@@ -4,7 +4,7 @@
 import { Duration, RemovalPolicy, Validations } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
-import { NodejsFunction } from 'aws-cdk-lib/aws-lambda-nodejs';
+import { LogLevel, NodejsFunction } from 'aws-cdk-lib/aws-lambda-nodejs';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
 
@@ -82,6 +82,8 @@ export class PipelineFunction extends Construct {
         // tens of milliseconds more cold-start parsing).
         externalModules: [],
         target: 'node24',
+        // esbuild's warnings and errors only, not its size summary on every synth and test.
+        logLevel: LogLevel.WARNING,
       },
     });
     Validations.of(this.role).acknowledge({

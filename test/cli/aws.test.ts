@@ -5,7 +5,12 @@ import { GetSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-sec
 import { mockClient } from 'aws-sdk-client-mock';
 import { requireOutput, stackOutputs } from '../../cli/aws';
 import { connectionInfo } from '../../cli/commands/connection-info';
-import { CommandFailure, describeAwsSetupError, UsageError } from '../../cli/errors';
+import {
+  CommandFailure,
+  describeAwsSetupError,
+  describeConnectionError,
+  UsageError,
+} from '../../cli/errors';
 
 const cloudFormation = mockClient(CloudFormationClient);
 const secrets = mockClient(SecretsManagerClient);
@@ -91,5 +96,46 @@ describe('deployed stack access', () => {
     const error = Object.assign(new Error('x'), { name });
 
     expect(describeAwsSetupError(error)).toContain(text);
+  });
+});
+
+describe('describeConnectionError', () => {
+  const refused = Object.assign(new Error('connect ECONNREFUSED 127.0.0.1:1'), {
+    code: 'ECONNREFUSED',
+  });
+
+  it.each([
+    ['a refused connection', refused],
+    ['one inside an AggregateError (Node tries IPv4 and IPv6)', new AggregateError([refused], '')],
+    ['one as the cause', Object.assign(new Error('request failed'), { cause: refused })],
+  ])('explains %s', (_, error) => {
+    expect(describeConnectionError(error)).toBe(
+      'Cannot reach the endpoint (connect ECONNREFUSED 127.0.0.1:1)',
+    );
+  });
+
+  it('leaves other errors alone', () => {
+    expect(describeConnectionError(new Error('boom'))).toBeUndefined();
+    expect(describeAwsSetupError(refused)).toBeUndefined();
+  });
+});
+
+describe('a profile that does not exist', () => {
+  const saved = { ...process.env };
+  afterEach(() => {
+    process.env = { ...saved };
+  });
+
+  it.each([
+    ['no credentials', Object.assign(new Error('x'), { name: 'CredentialsProviderError' })],
+    ['no region', new Error('Region is missing')],
+  ])('is named instead of %s', (_, error) => {
+    process.env.AWS_PROFILE = 'nosuchprofile';
+    process.env.AWS_CONFIG_FILE = '/nonexistent/config';
+    process.env.AWS_SHARED_CREDENTIALS_FILE = '/nonexistent/credentials';
+
+    expect(describeAwsSetupError(error)).toBe(
+      'AWS profile "nosuchprofile" not found in /nonexistent/config or /nonexistent/credentials: check the name (aws configure list-profiles)',
+    );
   });
 });

@@ -146,11 +146,99 @@ describe('the local pipeline', () => {
     expect(run.stdout).toContain('globex,medium,allowed_ip,ip_removed');
   });
 
+  it('prints one line per batch: stored, quarantined, retried, dead-lettered', async () => {
+    await until(async () => local.output().includes('dead-lettered after 5 failed receives'));
+
+    const batches = local
+      .output()
+      .split('\n')
+      .filter((line) => / batch of /.test(line));
+    expect(batches.join('\n')).toMatch(/batch of \d+ messages: .*4 stored.*1 quarantined/);
+    expect(batches.join('\n')).toContain('1 failed, to be retried');
+    expect(batches.at(-1)).toMatch(
+      /^\[[^\]]+\] batch of 1 message: 1 dead-lettered after 5 failed receives$/,
+    );
+  });
+
+  it('connection-info --local prints the endpoint, queue URL and test credentials', async () => {
+    const text = await cli('connection-info', '--local');
+    const json = await cli('connection-info', '--local', '--json');
+
+    expect(text.code).toBe(0);
+    expect(text.stdout).toMatch(/SQS endpoint: +http:\/\/127\.0\.0\.1:\d+/);
+    expect(text.stdout).toMatch(/Queue URL: +http:\/\/127\.0\.0\.1:\d+\/\d+\/voiso-sec-events\n/);
+    expect(text.stdout).toMatch(/Access Key ID: +local\n {2}Access Key Secret: +local/);
+    expect(JSON.parse(json.stdout)).toMatchObject({
+      accessKeyId: 'local',
+      secretAccessKey: 'local',
+      region: 'us-east-1',
+      endpoint: expect.stringMatching(/^http:\/\/127\.0\.0\.1:\d+$/),
+    });
+  });
+
+  it('refuses a second local on the same state file, and the first keeps working', async () => {
+    const second = await cli('local');
+
+    expect(second.code).toBe(2);
+    expect(second.stderr).toContain(
+      `voiso-sec: Another voiso-sec local is running (pid ${local.process.pid};`,
+    );
+    expect(await query('--callcenter', 'globex')).toHaveLength(1);
+  });
+
+  it('refuses a line SQS would refuse, in the same words as simulate', async () => {
+    const valid = voisoEventBody('app_login/successful_login', {
+      timestamp: '2024-01-01T00:00:00Z',
+    });
+
+    const run = await runCli(['send', '--local', '--file', '-'], {
+      env: local.env,
+      input: lines(valid, 'a bell \u0007 rings'),
+    });
+
+    expect(run.code).toBe(1);
+    expect(run.stdout).toContain('Sent 1 of 2 messages to ');
+    expect(run.stdout).toContain(
+      '  line 2 refused: contains a character SQS does not accept in a message body (U+0007 at character 8)',
+    );
+    expect(run.stderr).toBe('voiso-sec: 1 message not sent\n');
+  });
+
+  it('refuses a pretty-printed file instead of sending its lines', async () => {
+    const run = await runCli(['send', '--local', '--file', '-'], {
+      env: local.env,
+      input: JSON.stringify([JSON.parse(EVENTS[0] ?? '')], null, 2),
+    });
+
+    expect(run.code).toBe(2);
+    expect(run.stderr).toContain('expected JSON Lines: one message per line');
+  });
+
+  it('prints a table that fits the terminal, IP values in their own column', async () => {
+    const run = await runCli(
+      ['query', '--local', ...RANGE, '--callcenter', 'globex', '--output', 'table'],
+      { env: { ...local.env, COLUMNS: '100' } },
+    );
+
+    const [header, , row] = run.stdout.split('\n');
+    expect(header).toMatch(/^time +severity +type\/event +who +ip$/);
+    expect(run.stdout).toContain('(callcenter, params, rules, sender hidden to fit 100 columns;');
+    expect(row).toMatch(/allowed_ip\/ip_removed +ops@example\.org +192\.0\.2\.0\/24$/);
+    for (const line of run.stdout.trimEnd().split('\n'))
+      expect(line.length).toBeLessThanOrEqual(100);
+  });
+
+  it('says how many items --limit held back, in words that fit the count', async () => {
+    const run = await cli('query', '--local', ...RANGE, '--output', 'json', '--limit', '1');
+
+    expect(run.stderr).toBe('(showing the first 1 item; raise --limit for more)\n');
+  });
+
   it('redrives a dead-lettered message into the table', async () => {
     // Wait until the flaky message has used up its receives and sits in the DLQ.
     await until(async () => {
       const run = await cli('redrive', '--local', '--no-wait');
-      return run.stdout.includes('Moving about 1 messages');
+      return run.stdout.includes('Moving about 1 message ');
     });
 
     await until(async () => (await query('--user', 'flaky@example.com')).length === 1);
@@ -228,6 +316,26 @@ describe('local with the webhook kept off the command line', () => {
     } finally {
       await local.stop();
       slack.close();
+    }
+  });
+});
+
+describe('local --quiet', () => {
+  it('prints alerts but no line per batch', async () => {
+    const local = await startLocal(['--quiet']);
+    try {
+      await runCli(['send', '--local', '--file', '-'], {
+        env: local.env,
+        input: lines(EVENTS[1] ?? ''),
+      });
+      for (let i = 0; i < 60 && !local.output().includes('ALERT'); i++) {
+        await new Promise((resolve) => setTimeout(resolve, 250));
+      }
+
+      expect(local.output()).toContain('ALERT alerts critical');
+      expect(local.output()).not.toContain('batch of');
+    } finally {
+      await local.stop();
     }
   });
 });

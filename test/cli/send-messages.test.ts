@@ -1,5 +1,10 @@
 // How a file of messages becomes message bodies: one per non-empty line, each sent verbatim.
-import { numberedBodies } from '../../cli/send-messages';
+import {
+  MAX_MESSAGE_BYTES,
+  numberedBodies,
+  refusedLineText,
+  sqsRefusal,
+} from '../../cli/send-messages';
 import { voisoEventBody } from '../../lambda/testing/factories';
 import { lines } from './run-cli';
 
@@ -42,5 +47,34 @@ describe('numberedBodies', () => {
     const bodies = numberedBodies(text);
 
     expect(bodies.map((entry) => entry.body)).toEqual(['a', ' ', 'b']);
+  });
+});
+
+describe('sqsRefusal', () => {
+  it('accepts what SQS accepts', () => {
+    expect(sqsRefusal(voisoEventBody())).toBeUndefined();
+    expect(sqsRefusal('tab\tnewline\ncr\r José 山田 😀')).toBeUndefined();
+    expect(sqsRefusal('x'.repeat(MAX_MESSAGE_BYTES))).toBeUndefined();
+  });
+
+  it.each([
+    ['a C0 control', 'ab\u0007c', 'U+0007 at character 3'],
+    ['a NUL', '\u0000', 'U+0000 at character 1'],
+    ['a lone surrogate', 'a\uD800', 'U+D800 at character 2'],
+    ['U+FFFE', '\uFFFE', 'U+FFFE at character 1'],
+  ])('refuses %s, naming it and where it is', (_, body, where) => {
+    expect(sqsRefusal(body)).toBe(
+      `contains a character SQS does not accept in a message body (${where})`,
+    );
+  });
+
+  it('refuses a body over 256 KiB, counting UTF-8 bytes', () => {
+    expect(sqsRefusal('é'.repeat(MAX_MESSAGE_BYTES / 2 + 1))).toBe(
+      `is ${MAX_MESSAGE_BYTES + 2} bytes; SQS accepts at most ${MAX_MESSAGE_BYTES} (256 KiB)`,
+    );
+  });
+
+  it('words a refused line the same for every command', () => {
+    expect(refusedLineText({ line: 3, reason: 'is too big' })).toBe('line 3 refused: is too big');
   });
 });

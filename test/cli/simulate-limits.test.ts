@@ -56,6 +56,7 @@ describe('simulate at the limits', () => {
     const kept = result.quarantined.find((q) => q.body.length === largest.length);
 
     expect(kept).toEqual({
+      line: 1,
       body: largest,
       reason: 'message: 262144 bytes, larger than the 65536-byte limit',
     });

@@ -172,7 +172,7 @@ describe('simulate on other input', () => {
 
     const result = parse(run.stdout);
     expect(result.summary).toMatchObject({ sent: 2, stored: 1, deadLettered: 1 });
-    expect(result.deadLettered).toEqual([{ body: failing }]);
+    expect(result.deadLettered).toEqual([{ line: 2, body: failing }]);
   });
 });
 
@@ -196,5 +196,95 @@ describe('simulate --detection-config', () => {
     const result = parse(run.stdout);
     expect(result.stored[0]).toMatchObject({ severity: 'critical', suppressedBy: 'bot' });
     expect(result.alerts).toEqual([]);
+  });
+});
+
+describe('simulate: line numbers and input order', () => {
+  // Malformed lines between valid ones, more than one batch's worth of sends in flight at once.
+  const input = Array.from({ length: 40 }, (_, i) =>
+    i % 3 === 0
+      ? `not json ${i + 1}`
+      : voisoEventBody('app_login/successful_login', {
+          timestamp: `2025-03-14T08:00:${String(i).padStart(2, '0')}Z`,
+        }),
+  );
+  const refusedLine = 'a bell \u0007 rings';
+
+  it('gives every quarantined and refused entry its 1-based input line, in input order', async () => {
+    const run = await runCli(['simulate', '--input', '-', '--json'], {
+      input: lines(...input, refusedLine),
+    });
+
+    const result = parse(run.stdout);
+    const expected = input.flatMap((body, i) => (body.startsWith('not json') ? [i + 1] : []));
+    expect(result.quarantined.map((q) => q.line)).toEqual(expected);
+    for (const q of result.quarantined) expect(q.body).toBe(`not json ${q.line}`);
+    expect(result.rejected).toEqual([
+      {
+        line: 41,
+        reason:
+          'contains a character SQS does not accept in a message body (U+0007 at character 8)',
+      },
+    ]);
+    // Stored events keep table order, and say which line stored them.
+    for (const e of result.stored) expect(input[e.line - 1]).toContain(e.originalTimestamp);
+  });
+
+  it('shows the line numbers in the table output, refused lines under a heading', async () => {
+    const run = await runCli(['simulate', '--input', '-'], {
+      input: lines(voisoEventBody(), 'not json', refusedLine),
+    });
+
+    expect(run.stdout).toContain(
+      'Quarantined (1, input order):\n  line 2: message: not valid JSON',
+    );
+    expect(run.stdout).toContain(
+      'Not sent (1, SQS would refuse them):\n  line 3 refused: contains a character SQS does not accept',
+    );
+  });
+});
+
+describe('simulate: input that is probably a mistake', () => {
+  const pretty = `${JSON.stringify(JSON.parse(voisoEventBody()), null, 2)}\n`;
+
+  it('exits 2 on a pretty-printed JSON file instead of quarantining every line', async () => {
+    const run = await runCli(['simulate', '--input', '-', '--json'], { input: pretty });
+
+    expect(run.code).toBe(2);
+    expect(run.stdout).toBe('');
+    expect(run.stderr).toContain('expected JSON Lines: one message per line');
+  });
+
+  it('sends the lines as they are with --raw', async () => {
+    const run = await runCli(['simulate', '--input', '-', '--json', '--raw'], { input: pretty });
+
+    expect(run.code).toBe(0);
+    expect(parse(run.stdout).summary.quarantined).toBe(pretty.trim().split('\n').length);
+  });
+
+  it('drops a byte order mark with a warning instead of quarantining the first event', async () => {
+    const run = await runCli(['simulate', '--input', '-', '--json'], {
+      input: `\uFEFF${lines(voisoEventBody())}`,
+    });
+
+    expect(parse(run.stdout).summary).toMatchObject({ stored: 1, quarantined: 0 });
+    expect(run.stderr).toBe(
+      'voiso-sec: warning: --input: standard input starts with a UTF-8 byte order mark; dropped it\n',
+    );
+  });
+
+  it('warns on a configured pair that is no documented event', async () => {
+    const file = join(mkdtempSync(join(tmpdir(), 'voiso-sec-config-')), 'detection.json');
+    writeFileSync(file, JSON.stringify({ severityOverrides: { 'user/useradded': 'high' } }));
+
+    const run = await runCli(['simulate', '--input', '-', '--detection-config', file], {
+      input: lines(voisoEventBody()),
+    });
+
+    expect(run.code).toBe(0);
+    expect(run.stderr).toContain(
+      `voiso-sec: warning: ${file}: severityOverrides.user/useradded: "user/useradded" is not one of the documented Voiso events`,
+    );
+    expect(run.stderr).toContain('did you mean "user/user_added"?');
   });
 });

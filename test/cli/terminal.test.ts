@@ -187,8 +187,8 @@ describe('formatSimulation', () => {
   it('prints quarantined and dead-lettered bodies without their terminal controls', () => {
     const hostile = '\u009b2J\u202eevil\u2066';
     const result = emptyResult({
-      quarantined: [{ body: hostile, reason: `not JSON ${hostile}` }],
-      deadLettered: [{ body: hostile }],
+      quarantined: [{ line: 1, body: hostile, reason: `not JSON ${hostile}` }],
+      deadLettered: [{ line: 2, body: hostile }],
     });
 
     const text = formatSimulation(result);

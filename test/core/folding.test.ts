@@ -41,7 +41,9 @@ describe('planFolding', () => {
     expect(plan.opened).toEqual([
       expect.objectContaining({ windowId: opened, version: 1, closesAt: NOW + 10 * MINUTE }),
     ]);
-    expect(plan.windows).toEqual([expect.objectContaining({ windowId: opened, openedBy: 'a' })]);
+    expect(plan.opened[0]?.pending).toEqual([
+      expect.objectContaining({ windowId: opened, openedBy: 'a', event: 'incorrect_password' }),
+    ]);
   });
 
   it('folds into a window still open, and opens a new one after it closed', () => {
@@ -54,6 +56,16 @@ describe('planFolding', () => {
         windowId: 'win-open',
         opensAt: NOW - MINUTE,
         closesAt: NOW + MINUTE,
+        pending: [
+          {
+            windowId: 'win-open',
+            opensAt: NOW - MINUTE,
+            closesAt: NOW + MINUTE,
+            type: 'app_login',
+            event: 'incorrect_password',
+            openedBy: 'x',
+          },
+        ],
       },
       3,
       0,
@@ -78,6 +90,11 @@ describe('planFolding', () => {
     // The open is conditional on the version read: 4 read, 5 written.
     expect(open.version).toBe(4);
     expect(after.opened.map((o) => o.version)).toEqual([5]);
+    // The window that closed stays listed until the flush has sent its summary.
+    expect(after.opened[0]?.pending.map((w) => w.windowId)).toEqual([
+      'win-open',
+      windowId(candidate('a'), NOW + 2 * MINUTE),
+    ]);
   });
 
   it('keeps rules, call centers and severities apart, and folds nothing when the window is 0', () => {

@@ -260,4 +260,29 @@ describe('folding', () => {
     ]);
     expect(accepted).toEqual(['[HIGH] acme: 1 more incorrect_password alerts since 08:00 UTC']);
   });
+
+  it('counts every folded alert in a summary when two invocations open a window at once', async () => {
+    // Prepare: two batches of the same rule, processed concurrently: both try to open a window.
+    const capture = new CapturingAlertPublisher();
+    const h = await createHarness(db, FOLDED);
+    const first = secondHandler(h, FOLDED, capture);
+    const second = secondHandler(h, FOLDED, capture);
+    const flush = createFlush({ store: h.store, alerts: capture, retentionDays: 365 });
+    const batch = (user: string) => failures(3, { user, count: 4 });
+    // Act
+    await Promise.all([
+      untilSettled(first, batch('p@acme.com')),
+      untilSettled(second, batch('q@acme.com')),
+    ]);
+    await flush({ closeAll: true });
+    // Assert: six alerts of one rule; each either went out or is counted in a summary.
+    const sent = capture.published.filter(
+      (a) => a.topic === 'alerts' && a.attributes.kind === 'event',
+    );
+    const counted = capture.published
+      .filter((a) => a.topic === 'alerts' && a.document.kind === 'summary')
+      .reduce((sum, a) => sum + (a.document.kind === 'summary' ? a.document.count : 0), 0);
+    expect(sent.length + counted).toBe(6);
+    expect(sent.length).toBeGreaterThanOrEqual(1);
+  });
 });

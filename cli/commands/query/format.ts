@@ -2,12 +2,15 @@
 import { INDEXES, TABLE_KEYS } from '../../../contract/table';
 import type { EventItem, QuarantineItem } from '../../../lambda/core/items';
 import { UsageError } from '../../errors';
-import { renderCsv, renderTable, terminalSafeJson } from '../../terminal';
+import { renderEventTable } from '../../event-table';
+import { renderCsv, renderTable, terminalSafeJson, terminalWidth } from '../../terminal';
 import type { QueryResult, TableItem } from './read';
 
 export interface FormatOptions {
   readonly output?: string;
   readonly quarantined?: boolean;
+  /** Table: every column and every character, whatever the terminal's width. */
+  readonly wide?: boolean;
 }
 
 export type OutputFormat = 'table' | 'json' | 'csv';
@@ -65,10 +68,23 @@ const KEY_ATTRIBUTES: ReadonlySet<string> = new Set([
 const publicView = (item: TableItem): Record<string, unknown> =>
   Object.fromEntries(Object.entries(item).filter(([name]) => !KEY_ATTRIBUTES.has(name)));
 
-export function formatQuery(result: QueryResult, options: FormatOptions): string {
+export function formatQuery(
+  result: QueryResult,
+  options: FormatOptions,
+  width = terminalWidth(),
+): string {
   const format = parseOutput(options.output);
   // Every format is safe to print on a terminal: JSON escapes controls, CSV and tables drop them.
   if (format === 'json') return terminalSafeJson(result.items.map(publicView));
+  if (format === 'table' && !options.quarantined) {
+    if (result.items.length === 0) return 'No matching items.';
+    // The same table as `simulate`'s, so the two read alike.
+    const events = result.items as unknown as EventItem[];
+    return renderEventTable(events, {
+      ...(width !== undefined && { width }),
+      wide: !!options.wide,
+    });
+  }
   const headers = options.quarantined ? QUARANTINE_COLUMNS : EVENT_COLUMNS;
   const rows = result.items.map((item) =>
     options.quarantined

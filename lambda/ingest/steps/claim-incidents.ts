@@ -24,19 +24,25 @@ export async function claimIncidents(
 ): Promise<ClaimedIncidents> {
   if (claims.length === 0) return { claimed: [], retries: 0, failures: [] };
   const records = claims.map((c) => c.record);
-  let lost: ReadonlySet<string>;
+  let taken: ReadonlySet<string> = new Set();
+  let unwritten: ReadonlySet<string>;
   let retries = 0;
   try {
     const outcome = await store.writeVersioned(records, { deadline });
-    lost = new Set([...outcome.conflicts, ...outcome.unwritten].map(keyString));
+    taken = new Set(outcome.conflicts.map(keyString));
+    unwritten = new Set(outcome.unwritten.map(keyString));
     retries = outcome.retries;
   } catch (error) {
     logger.error('Incident claim write failed', { error: errorText(error) });
-    lost = new Set(records.map(keyString));
+    unwritten = new Set(records.map(keyString));
   }
-  const claimed = claims.filter((c) => !lost.has(keyString(c.record)));
+  // A claim someone else wrote first is theirs to send (a concurrent invocation, or an earlier
+  // delivery whose record of the incident has since expired): not this batch's failure. A claim
+  // that could not be written at all fails its records, so the retry claims it.
+  const mine = (c: Claim) => !taken.has(keyString(c.record)) && !unwritten.has(keyString(c.record));
+  const claimed = claims.filter(mine);
   const failures = claims
-    .filter((c) => lost.has(keyString(c.record)))
+    .filter((c) => unwritten.has(keyString(c.record)))
     .flatMap((c) =>
       c.carriers.map((messageId) => ({ messageId, reason: 'incident claim not written' })),
     );

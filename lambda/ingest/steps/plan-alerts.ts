@@ -19,7 +19,6 @@ import {
   claimDecision,
   type FoldedItem,
   type FoldItem,
-  type FoldWindowItem,
   foldedItem,
   normalisedTime,
 } from '../../core/records';
@@ -55,7 +54,6 @@ export interface EventAlertPlan {
   readonly sends: readonly Claim[];
   readonly folded: readonly FoldedItem[];
   readonly opens: readonly FoldItem[];
-  readonly windows: readonly FoldWindowItem[];
   readonly failures: readonly RecordFailure[];
 }
 
@@ -66,6 +64,7 @@ export function planEventAlerts(state: BatchState, context: ClaimContext): Event
   const records: AlertRecord[] = [];
   const sends: Claim[] = [];
   const candidates: { group: EventGroup; item: EventItem; fold: FoldCandidate }[] = [];
+  const folded: FoldedItem[] = [];
   for (const group of state.readable) {
     if (!group.item.alertDue) continue;
     // The stored item when there is one: it is what was alerted on (same content either way).
@@ -73,7 +72,20 @@ export function planEventAlerts(state: BatchState, context: ClaimContext): Event
     const carriers = carriersOf(group);
     const previous = state.alertRecords.get(item.eventId);
     const decision = claimDecision(previous, context.claimNowMs, carriers);
-    if (decision === 'done') continue;
+    if (decision === 'done') {
+      // A folded alert's membership is written again (the same item): a delivery whose claim
+      // was written but whose membership was not would otherwise be missing from the summary.
+      if (previous?.state === 'folded' && previous.foldWindow !== undefined) {
+        folded.push(
+          foldedMember(
+            item,
+            previous.foldWindow,
+            context.now.getTime() + context.detection.foldingWindowMinutes * 60_000,
+          ),
+        );
+      }
+      continue;
+    }
     if (decision === 'busy') {
       failures.push(...failuresOf(group.records, 'alert claimed by another invocation'));
       continue;
@@ -94,8 +106,7 @@ export function planEventAlerts(state: BatchState, context: ClaimContext): Event
     context.now.getTime(),
     context.detection.foldingWindowMinutes * 60_000,
   );
-  const folded: FoldedItem[] = [];
-  for (const { group, item, fold } of candidates) {
+  for (const { group, item } of candidates) {
     const action = folding.actions.get(item.eventId);
     const carriers = carriersOf(group);
     if (action?.action === 'fold') {
@@ -114,20 +125,7 @@ export function planEventAlerts(state: BatchState, context: ClaimContext): Event
           context.expiresAt,
         ),
       );
-      folded.push(
-        foldedItem(
-          {
-            windowId: action.windowId,
-            eventId: item.eventId,
-            eventKey: { pk: item.pk, sk: item.sk },
-            time: item.time,
-            ...(fold.who !== undefined && { who: fold.who }),
-            ...(fold.value !== undefined && { value: fold.value }),
-          },
-          action.closesAt,
-          FOLD_RETAIN_MS,
-        ),
-      );
+      folded.push(foldedMember(item, action.windowId, action.closesAt));
     } else {
       const record = claimRecord(item, undefined, carriers, context);
       records.push(record);
@@ -139,9 +137,25 @@ export function planEventAlerts(state: BatchState, context: ClaimContext): Event
     sends,
     folded,
     opens: folding.opened,
-    windows: folding.windows,
     failures,
   };
+}
+
+/** An alert's membership of the window it folded into (the summary counts these). */
+function foldedMember(item: EventItem, windowId: string, closesAt: number): FoldedItem {
+  const fold = foldCandidate(item);
+  return foldedItem(
+    {
+      windowId,
+      eventId: item.eventId,
+      eventKey: { pk: item.pk, sk: item.sk },
+      time: item.time,
+      ...(fold.who !== undefined && { who: fold.who }),
+      ...(fold.value !== undefined && { value: fold.value }),
+    },
+    closesAt,
+    FOLD_RETAIN_MS,
+  );
 }
 
 function foldCandidate(item: EventItem): FoldCandidate {

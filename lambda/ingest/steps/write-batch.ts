@@ -1,5 +1,5 @@
 // Step 5: one round trip of writes. In parallel: the new events (with the detections they helped
-// form), quarantined messages, folded alerts and new folding windows (BatchWriteItem, 25 a call,
+// form), quarantined messages and folded alerts (BatchWriteItem, 25 a call,
 // unprocessed items retried until the deadline); the event alert claims and folding-window opens
 // (conditional on the version read); and the detection states (conditional too).
 //
@@ -19,7 +19,13 @@ import {
 import type { EventItem, ItemKey } from '../../core/items';
 import { keyString } from '../../core/items';
 import { detectionStateKey } from '../../core/keys';
-import { type StoredItem, stateItem, stateOf, type VersionedItem } from '../../core/records';
+import {
+  type FoldItem,
+  type StoredItem,
+  stateItem,
+  stateOf,
+  type VersionedItem,
+} from '../../core/records';
 import type { EventStore, VersionedWriteOutcome, WriteOutcome } from '../../ports/event-store';
 import type { Logger } from '../../ports/telemetry';
 import {
@@ -70,12 +76,7 @@ export async function writeBatch(
 ): Promise<WrittenBatch> {
   const { state, quarantines, alerts } = input;
   const events = state.absent.map((group) => withDetections(group.item, input.detectionsOf));
-  const plain: StoredItem[] = [
-    ...events,
-    ...quarantines.map((q) => q.item),
-    ...alerts.folded,
-    ...alerts.windows,
-  ];
+  const plain: StoredItem[] = [...events, ...quarantines.map((q) => q.item), ...alerts.folded];
   const versioned: VersionedItem[] = [...alerts.records, ...alerts.opens];
   const [written, claims, states] = await Promise.all([
     guarded(logger, 'Store write failed', plain, () =>
@@ -108,6 +109,12 @@ export async function writeBatch(
   const foldedLost = new Set(
     alerts.folded.filter((f) => unwritten.has(keyString(f))).map((f) => f.eventId),
   );
+  // A window opened here while another invocation opened one for the same key: ours still
+  // holds the alerts this batch folded into it, so it is listed for the flush all the same.
+  const lostOpens = alerts.opens.filter((open) =>
+    [...claims.conflicts, ...claims.unwritten].some((k) => keyString(k) === keyString(open)),
+  );
+  const unlisted = await listWindows(store, lostOpens, context.deadline, logger);
   const claimFailed = new Set([
     ...claims.unwritten.map(keyString),
     ...claims.conflicts.map(keyString),
@@ -116,7 +123,10 @@ export async function writeBatch(
   const groupOf = new Map(state.readable.map((g) => [g.item.eventId, g]));
   for (const record of alerts.records) {
     const group = groupOf.get(record.alertKey);
-    const lost = claimFailed.has(keyString(record)) || foldedLost.has(record.alertKey);
+    const lost =
+      claimFailed.has(keyString(record)) ||
+      foldedLost.has(record.alertKey) ||
+      (record.foldWindow !== undefined && unlisted.has(record.foldWindow));
     if (!lost) claimed.add(record.alertKey);
     else if (group) failures.push(...failuresOf(group.records, 'alert claim not written'));
   }
@@ -128,6 +138,45 @@ export async function writeBatch(
     retries: written.retries + claims.retries + states.retries,
     failures,
   };
+}
+
+/** Times a fold item is read again to add a window to its list. */
+const LIST_ATTEMPTS = 3;
+
+/**
+ * Adds each window to the pending list of its fold item as it is now, conditional on its
+ * version. Returns the windows that could not be listed: the alerts folded into them fail (their
+ * retry finds them folded and writes their membership again; the window stays unlisted only if
+ * this failed every time, which the log says).
+ */
+async function listWindows(
+  store: EventStore,
+  opens: readonly FoldItem[],
+  deadline: number,
+  logger: Logger,
+): Promise<ReadonlySet<string>> {
+  const unlisted = new Set<string>();
+  for (const open of opens) {
+    const window = open.pending.find((w) => w.windowId === open.windowId);
+    if (window === undefined) continue;
+    let listed = false;
+    for (let attempt = 0; attempt < LIST_ATTEMPTS && !listed; attempt++) {
+      const read = await store.read([open], { deadline }).catch(() => undefined);
+      const current = read?.items.find((i): i is FoldItem => i.kind === 'fold');
+      const next: FoldItem = current
+        ? { ...current, pending: [...current.pending, window], version: current.version + 1 }
+        : open;
+      const outcome = await store
+        .writeVersioned([next], { deadline })
+        .catch(() => ({ conflicts: [next], unwritten: [] }));
+      listed = outcome.conflicts.length + outcome.unwritten.length === 0;
+    }
+    if (!listed) {
+      unlisted.add(window.windowId);
+      logger.error('Folding window not listed for its summary', { windowId: window.windowId });
+    }
+  }
+  return unlisted;
 }
 
 const none = async (): Promise<VersionedWriteOutcome> => ({

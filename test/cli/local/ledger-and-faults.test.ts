@@ -23,6 +23,19 @@ describe('MessageLedger', () => {
     ]);
   });
 
+  it("counts the fates each invocation settled, for local's line per batch", () => {
+    const ledger = new MessageLedger();
+    ledger.onStored({ messageId: 'a' });
+    ledger.onDuplicate({ messageId: 'b' });
+    ledger.onDuplicate({ messageId: 'c' });
+    ledger.onQuarantined({ messageId: 'd' });
+
+    const settled = ledger.settle(['a', 'b', 'c', 'd']);
+
+    expect(settled).toEqual({ stored: 1, duplicate: 2, quarantined: 1 });
+    expect(ledger.settle([])).toEqual({ stored: 0, duplicate: 0, quarantined: 0 });
+  });
+
   it('keeps a message that stored its event as stored when its retry sees the item', () => {
     const ledger = new MessageLedger();
     ledger.onStored({ messageId: 'a' });

@@ -35,6 +35,8 @@ describe('every output format is safe to print on a terminal', () => {
         sk: '2025-03-14T08:00:00.000000000Z#id',
         kind: 'event',
         timestamp: '2025-03-14T08:00:00Z',
+        time: '2025-03-14T08:00:00.000000000Z',
+        recognised: true,
         callcenter: 'acme',
         severity: 'high',
         type: 'app_login',
