@@ -33,7 +33,7 @@ export interface Classification {
   readonly rules: readonly string[];
   /** True when severity is at or above the alert threshold and no suppression matched. */
   readonly alert: boolean;
-  /** Id of the suppression that silenced an otherwise alert-worthy event. */
+  /** Id of the suppression that matched the event (whatever its severity): never alerted. */
   readonly suppressedBy?: string;
 }
 

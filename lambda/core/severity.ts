@@ -266,7 +266,7 @@ export function suppressionMatches(s: Suppression, event: SecurityEvent, pair: E
   return true;
 }
 
-/** Severity, fired rules, and whether to alert (threshold, then suppressions). */
+/** Severity, fired rules, whether to alert (threshold, then suppressions), what suppressed it. */
 export function classify(
   event: SecurityEvent,
   pair: EventPair,
@@ -274,10 +274,9 @@ export function classify(
   config: DetectionSettings,
 ): Classification {
   const { severity, rules } = evaluateRules(event, pair, recognised, config);
-  if (severityRank(severity) < severityRank(config.alertThreshold)) {
-    return { severity, rules, alert: false };
-  }
+  // Matched below the threshold too: an incident made only of a suppressed source's events (an
+  // automation's routine deletions, medium each) is that source's, and is not alerted either.
   const suppression = config.suppressions.find((s) => suppressionMatches(s, event, pair));
   if (suppression) return { severity, rules, alert: false, suppressedBy: suppression.id };
-  return { severity, rules, alert: true };
+  return { severity, rules, alert: severityRank(severity) >= severityRank(config.alertThreshold) };
 }

@@ -165,6 +165,14 @@ describe('detection configuration', () => {
       true,
     ],
     ['actor (other)', { actor: 'bot@acme.com' }, voisoEvent('user/privileges_updated'), false],
+    // Below the threshold too: detections count the event as suppressed (an incident of
+    // suppressed events is not alerted).
+    [
+      'actor, on an event below the alert threshold',
+      { actor: 'bot@acme.com' },
+      voisoEvent('user/user_deleted', { params: { who: 'bot@acme.com' } }),
+      true,
+    ],
     ['user', { user: 'john@acme.com' }, voisoEvent('app_login/deleted_user'), true],
     ['user (other)', { user: 'jane@acme.com' }, voisoEvent('app_login/deleted_user'), false],
     ['callcenter', { callcenter: 'acme' }, voisoEvent('app_login/deleted_user'), true],

@@ -200,8 +200,10 @@ const newSource: Detection = {
     });
   },
   evaluate: (observations, tuning, history) =>
-    firstSeen(observations, tuning, history.since, tuning.threshold * DAY_MS),
-  retainMs: (tuning) => tuning.windowMs,
+    firstSeen(observations, tuning, history.since, tuning.threshold * DAY_MS, history.knownFrom),
+  // Two windows, like the others: a late change (up to a window behind the newest) still has the
+  // whole window before it to be judged against.
+  retainMs: windowRetain,
 };
 
 export const DETECTION_CATALOGUE: Readonly<Record<DetectionId, Detection>> = {

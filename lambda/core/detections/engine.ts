@@ -1,7 +1,7 @@
 // The detection engine, pure: a batch's events and the states of the groups they touch in, new
 // states and the incidents found out. Observations are kept by event id, so a redelivered event
-// changes nothing; evaluation sees every kept observation in event-time order, so arrival order
-// does not matter; an incident that overlaps one the group already recorded is that incident,
+// changes nothing; evaluation sees every observation the group knows (what it kept and what the
+// batch brings) in event-time order, so arrival order does not matter; an incident that overlaps one the group already recorded is that incident,
 // so a late event that moves an incident's start does not make it a second one.
 import { hash } from 'node:crypto';
 import type { DetectionSettings } from '../../../contract/config';
@@ -18,7 +18,9 @@ import { byTimeThenId } from './shapes';
 
 /** Most observations one group keeps (the newest); about 100 bytes each in its item. */
 export const MAX_OBSERVATIONS = 1_000;
-/** Most incidents one group remembers (the newest). */
+/** Most observations one evaluation looks at (the newest): what a group keeps, a batch's more. */
+const MAX_EVALUATED = 2 * MAX_OBSERVATIONS;
+/** Most incidents one group remembers (the newest), however old. */
 export const MAX_RECORDED_INCIDENTS = 20;
 /** Event ids an incident lists; its total says how many formed it. */
 export const MAX_INCIDENT_EVENT_IDS = 50;
@@ -195,8 +197,8 @@ function recordOf(
 }
 
 /**
- * One group's batch: merge the batch's observations into its state, keep what the window needs,
- * evaluate, and match what is found against what the group recorded before.
+ * One group's batch: merge the batch's observations into its state, evaluate them all, match
+ * what is found against what the group recorded before, and keep what later batches need.
  */
 export function evaluateGroup(
   prior: DetectionState,
@@ -214,7 +216,18 @@ export function evaluateGroup(
   const kept = merged.filter((o) => o.t >= horizon).slice(-MAX_OBSERVATIONS);
   const since = Math.min(prior.since, ...added.map((o) => o.t));
 
-  const candidates = detection.evaluate(kept, tuning, { since });
+  // Everything the group knows now is evaluated (up to a bound), not only what it keeps: an old
+  // attack that comes in one batch with newer events of its group (a backlog) is still found.
+  // What is kept is what later batches need.
+  const evaluated = merged.slice(-MAX_EVALUATED);
+  const cut = evaluated.length < merged.length ? evaluated[0]?.t : undefined;
+  const candidates = detection.evaluate(evaluated, tuning, {
+    since,
+    knownFrom: Math.max(
+      knownFrom(prior, detection.retainMs(tuning)),
+      cut ?? Number.NEGATIVE_INFINITY,
+    ),
+  });
   const records = [...prior.incidents];
   const incidents: IncidentOutcome[] = [];
   for (const candidate of candidates) {
@@ -242,10 +255,9 @@ export function evaluateGroup(
         .map((o) => ({ id: o.id, time: o.n })),
     });
   }
-  const keptIncidents = records
-    .filter((r) => r.end >= horizon)
-    .sort((a, b) => a.start - b.start)
-    .slice(-MAX_RECORDED_INCIDENTS);
+  // Records outlive the observations that formed them: an old incident found again (its events
+  // redelivered after the group dropped them) is the one recorded, never claimed a second time.
+  const keptIncidents = records.sort((a, b) => a.start - b.start).slice(-MAX_RECORDED_INCIDENTS);
   const state: DetectionState = {
     ...prior,
     since,
@@ -257,6 +269,20 @@ export function evaluateGroup(
     kept.length !== prior.observations.length ||
     JSON.stringify(keptIncidents) !== JSON.stringify(prior.incidents);
   return { state, changed, incidents };
+}
+
+/**
+ * Event time from which the prior state holds every observation its group had: it keeps what is
+ * at most `retainMs` behind its newest, and at most MAX_OBSERVATIONS.
+ */
+function knownFrom(prior: DetectionState, retainMs: number): number {
+  const first = prior.observations[0];
+  const last = prior.observations[prior.observations.length - 1];
+  // Nothing dropped: the earliest observation ever is still there.
+  if (first === undefined || last === undefined || first.t <= prior.since) {
+    return Number.NEGATIVE_INFINITY;
+  }
+  return prior.observations.length >= MAX_OBSERVATIONS ? first.t : last.t - retainMs;
 }
 
 /** A record of the group's incident whose alert is now known to be done. */

@@ -53,6 +53,11 @@ export interface GroupObservation {
 export interface GroupHistory {
   /** Event time of the earliest event the group ever observed (kept when observations are not). */
   readonly since: number;
+  /**
+   * Event time from which the observations evaluated are all the group had; earlier ones may
+   * have been dropped from its state (-Infinity when none were).
+   */
+  readonly knownFrom: number;
 }
 
 /** A detection's settings after the configuration is applied to its defaults. */

@@ -142,35 +142,44 @@ export function aThenB(
     const as = firsts.filter((a) => a.t <= b.t && b.t - a.t <= tuning.windowMs && matches(a, b));
     if (as.length > 0) found.push([...as, b]);
   }
-  // Matches are in the time order of their `b`; chain those that start within the window.
-  const incidents: Observation[][] = [];
+  // Matches are in the time order of their `b`; chain those that start within the window. A
+  // match is its `a`s in time order, then its `b`: it starts at its first, ends at its last.
+  // Events are collected by id as they come: matches of one busy window share most of their `a`s.
+  const incidents: { events: Map<string, Observation>; end: number }[] = [];
   for (const match of found) {
     const current = incidents[incidents.length - 1];
-    const start = Math.min(...match.map((o) => o.t));
-    const currentEnd = current ? Math.max(...current.map((o) => o.t)) : Number.NEGATIVE_INFINITY;
-    if (current && start - currentEnd <= tuning.windowMs) current.push(...match);
-    else incidents.push([...match]);
+    const start = match[0]?.t ?? 0;
+    const end = match[match.length - 1]?.t ?? 0;
+    if (current && start - current.end <= tuning.windowMs) {
+      for (const o of match) current.events.set(o.id, o);
+      current.end = Math.max(current.end, end);
+    } else {
+      incidents.push({ events: new Map(match.map((o) => [o.id, o])), end });
+    }
   }
-  return incidents.map((events) => {
-    const unique = [...new Map(events.map((o) => [o.id, o])).values()].sort(byTimeThenId);
-    return candidate(unique, 1, tuning);
-  });
+  return incidents.map(({ events }) =>
+    candidate([...events.values()].sort(byTimeThenId), 1, tuning),
+  );
 }
 
 /**
  * First time seen: an observation whose value was not seen (as `v` or `f`) in the window before
  * it, once the group's history (since its first event ever) is at least `minHistoryMs` long. Each value is its own
- * incident (`key`), so two new addresses are two incidents.
+ * incident (`key`), so two new addresses are two incidents. An observation is judged only when
+ * the whole window before it is known (from `knownFrom` on): one whose window reaches back to
+ * observations its group has dropped cannot tell, and was judged when they were there.
  */
 export function firstSeen(
   observations: readonly Observation[],
   tuning: Tuning,
   historyStart: number,
   minHistoryMs: number,
+  knownFrom = Number.NEGATIVE_INFINITY,
 ): IncidentCandidate[] {
   const incidents: IncidentCandidate[] = [];
   for (const o of observations) {
     if (o.v === undefined || o.t - historyStart < minHistoryMs) continue;
+    if (o.t - tuning.windowMs < knownFrom) continue;
     const seen = observations.some(
       (p) =>
         p.id !== o.id && p.t < o.t && o.t - p.t <= tuning.windowMs && (p.v === o.v || p.f === o.v),
