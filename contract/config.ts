@@ -15,6 +15,7 @@ import { hasHostBits, isCidr, networkText, parseCidr } from './ip';
 import { closestKnownPair, type EventPair, isKnownPair, PAIR_PATTERN } from './pairs';
 import { PIPELINE_DEFAULTS, visibilityTimeoutFor } from './pipeline-defaults';
 import { SEVERITIES, type Severity } from './severity';
+import { DEFAULT_SEVERITY_INDEX_FROM, INDEX_UPGRADE_STEPS } from './table';
 
 /** The CDK context key that holds the configuration object. */
 export const CONFIG_CONTEXT_KEY = 'voiso-sec';
@@ -281,6 +282,21 @@ const configSchema = z.strictObject({
   maxMessageAgeMinutes: int(1, 1440).default(15),
   /** Alarm when the oldest dead-lettered message is this old, well before it expires. */
   deadLetterAlarmAgeDays: int(1, DEAD_LETTER_RETENTION_DAYS - 1).default(3),
+  /**
+   * Events of the high-volume pairs (a successful login) are in the pair-and-severity index only
+   * from this severity up; below it a query for them reads the call centers' partitions.
+   */
+  severityIndexFrom: severity.default(DEFAULT_SEVERITY_INDEX_FROM),
+  /**
+   * A table deployed before the pair-and-severity index moves to it one index per deployment:
+   * the step its indexes are at (contract/table.ts INDEX_UPGRADE_STEPS). Absent: a table created
+   * with this layout.
+   */
+  indexUpgradeStep: int(0, INDEX_UPGRADE_STEPS.length).optional(),
+  /** The CloudWatch dashboard ($3 a month beyond an account's first three). */
+  dashboard: z.boolean().default(true),
+  /** X-Ray active tracing of the functions ($5 per million traces beyond 100,000 a month). */
+  tracing: z.boolean().default(true),
   /** A daily AWS Backup of the events table into a locked vault. @default - no backup plan */
   backup: z
     .strictObject({

@@ -7,6 +7,10 @@ export const INGEST_ENV = {
   retentionDays: 'RETENTION_DAYS',
   /** JSON of DetectionSettings (contract/config.ts). */
   detectionConfig: 'DETECTION_CONFIG',
+  /** The severity from which high-volume pairs are indexed (contract/config.ts severityIndexFrom). */
+  severityIndexFrom: 'SEVERITY_INDEX_FROM',
+  /** `all`: every metric (the dashboard graphs them); `alarms`: only the metrics alarms read. */
+  metrics: 'METRICS',
 } as const;
 
 export const SLACK_ENV = {

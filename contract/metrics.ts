@@ -22,3 +22,13 @@ export const METRICS = {
 } as const;
 
 export type MetricName = (typeof METRICS)[keyof typeof METRICS];
+
+/**
+ * The metrics the stack's alarms read. A custom metric costs for every hour in which it is
+ * published, so the functions publish a metric only when it is non-zero (an alarm on it treats
+ * missing data as not breaching), and only these when the deployment has no dashboard.
+ */
+export const ALARMED_METRICS: ReadonlySet<MetricName> = new Set([METRICS.quarantinedMessages]);
+
+/** `all`: every metric (for the dashboard); `alarms`: only ALARMED_METRICS. */
+export type MetricsScope = 'all' | 'alarms';

@@ -5,6 +5,7 @@ import * as kms from 'aws-cdk-lib/aws-kms';
 import type * as logs from 'aws-cdk-lib/aws-logs';
 import type { Construct } from 'constructs';
 import { detectionSettings, type VoisoSecConfig } from '../contract/config';
+import type { MetricsScope } from '../contract/metrics';
 import { Alerting } from './constructs/alerting';
 import { AuditBackup } from './constructs/audit-backup';
 import { EventIntake } from './constructs/event-intake';
@@ -36,6 +37,8 @@ export class VoisoSecStack extends Stack {
     const logRetention = config.logRetentionDays as logs.RetentionDays;
     const functionTimeout = Duration.seconds(config.functionTimeoutSeconds);
     const batchingWindow = Duration.seconds(config.maxBatchingWindowSeconds);
+    // Without the dashboard, the functions publish only the metrics alarms read.
+    const metricsScope: MetricsScope = config.dashboard ? 'all' : 'alarms';
 
     // Optional customer-managed keys for the data at rest. The events queue has its own key,
     // because Voiso's users must be able to use it (only through SQS, for that queue); the key
@@ -57,13 +60,17 @@ export class VoisoSecStack extends Stack {
       encryptionKey: intakeKey,
       deadLetterEncryptionKey: dataKey,
     });
-    this.events = new EventStoreTable(this, 'Events', { encryptionKey: dataKey });
+    this.events = new EventStoreTable(this, 'Events', {
+      encryptionKey: dataKey,
+      indexUpgradeStep: config.indexUpgradeStep,
+    });
     this.alerting = new Alerting(this, 'Alerting', {
       email: config.email,
       slack: config.slack,
       chatbot: config.chatbot,
       externalSubscribers: config.externalSubscribers,
       logRetention,
+      tracing: config.tracing,
     });
 
     this.ingest = new IngestFunction(this, 'Ingest', {
@@ -75,6 +82,9 @@ export class VoisoSecStack extends Stack {
       serviceName: this.stackName,
       detection: detectionSettings(config),
       retentionDays: config.retentionDays,
+      severityIndexFrom: config.severityIndexFrom,
+      metricsScope,
+      tracing: config.tracing,
       timeout: functionTimeout,
       memorySize: config.functionMemoryMb,
       logRetention,
@@ -91,6 +101,8 @@ export class VoisoSecStack extends Stack {
       dataKey,
       serviceName: this.stackName,
       retentionDays: config.retentionDays,
+      metricsScope,
+      tracing: config.tracing,
       logRetention,
       logLevel: config.logLevel,
     });
@@ -117,6 +129,7 @@ export class VoisoSecStack extends Stack {
       maxMessageAge: Duration.minutes(config.maxMessageAgeMinutes),
       undeliveredAlerts: this.alerting.undeliveredQueue,
       deadLetterAlarmAge: Duration.days(config.deadLetterAlarmAgeDays),
+      dashboard: config.dashboard,
     });
 
     if (config.backup) {
@@ -154,6 +167,7 @@ export class VoisoSecStack extends Stack {
       this.voisoAccess.credentialsSecretName,
       "Secret holding Voiso's access key id and secret (voiso-sec connection-info prints them)",
     );
-    output('DashboardUrl', this.monitoring.dashboardUrl, 'Pipeline health');
+    const dashboardUrl = this.monitoring.dashboardUrl;
+    if (dashboardUrl !== undefined) output('DashboardUrl', dashboardUrl, 'Pipeline health');
   }
 }

@@ -127,6 +127,7 @@ export function loadLocalConfiguration(
     ingest = {
       retentionDays: config.retentionDays,
       detection: runtimeDetection(`--config: ${file}`, detectionSettings(config)),
+      severityIndexFrom: config.severityIndexFrom,
     };
     eventSource = {
       batchSize: config.batchSize,

@@ -3,14 +3,18 @@
 import type { CreateTableCommandInput } from '@aws-sdk/client-dynamodb';
 import { INDEXES, type IndexLayout, TABLE_KEYS } from '../../contract/table';
 
-export function eventsTableDefinition(tableName: string) {
+/** `indexes` defaults to the current layout; tests pass an upgrade step's (contract/table.ts). */
+export function eventsTableDefinition(
+  tableName: string,
+  indexes: readonly IndexLayout[] = Object.values(INDEXES),
+) {
   const gsi = (index: IndexLayout) => ({
     IndexName: index.name,
     KeySchema: [
       { AttributeName: index.partitionKey, KeyType: 'HASH' as const },
       { AttributeName: TABLE_KEYS.sort, KeyType: 'RANGE' as const },
     ],
-    Projection: { ProjectionType: 'ALL' as const },
+    Projection: { ProjectionType: index.projection },
   });
   return {
     TableName: tableName,
@@ -20,10 +24,8 @@ export function eventsTableDefinition(tableName: string) {
       { AttributeName: TABLE_KEYS.sort, KeyType: 'RANGE' as const },
     ],
     AttributeDefinitions: [
-      TABLE_KEYS.partition,
-      TABLE_KEYS.sort,
-      ...Object.values(INDEXES).map((index) => index.partitionKey),
+      ...new Set([TABLE_KEYS.partition, TABLE_KEYS.sort, ...indexes.map((i) => i.partitionKey)]),
     ].map((name) => ({ AttributeName: name, AttributeType: 'S' as const })),
-    GlobalSecondaryIndexes: Object.values(INDEXES).map(gsi),
+    GlobalSecondaryIndexes: indexes.map(gsi),
   } satisfies CreateTableCommandInput;
 }

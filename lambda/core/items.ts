@@ -4,9 +4,10 @@
 
 import type { DetectionId } from '../../contract/detections';
 import { MAX_MESSAGE_BYTES } from '../../contract/limits';
-import type { Severity } from '../../contract/severity';
+import { type Severity, severityRank } from '../../contract/severity';
+import { DEFAULT_SEVERITY_INDEX_FROM, SEVERITY_INDEX_FLOOR_PAIRS } from '../../contract/table';
 import { MAX_FIELD_LENGTH } from './event-schema';
-import { callcenterKey, eventSortKey, pairKey, quarantineKey, severityKey, userKey } from './keys';
+import { callcenterKey, eventSortKey, pairSeverityKey, quarantineKey, userKey } from './keys';
 import type { Classification, NormalisedEvent } from './model';
 
 export interface ItemKey {
@@ -41,10 +42,12 @@ export interface EventItem extends ItemKey {
   readonly alertDue: boolean;
   /** The detections whose incidents this event helped form. */
   readonly detections?: readonly DetectionId[];
+  /** The index keys (contract/table.ts INDEX_KEY_ATTRIBUTES), each only where the event is indexed. */
   readonly subjectKey?: string;
   readonly actorKey?: string;
-  readonly pairKey: string;
-  readonly severityKey: string;
+  readonly pairKey?: string;
+  /** Written by releases before the pair-and-severity index; new items have none. */
+  readonly severityKey?: string;
 }
 
 export interface QuarantineItem extends ItemKey {
@@ -87,6 +90,11 @@ export interface ItemContext {
   readonly senderId?: string | undefined;
   readonly receivedAt: Date;
   readonly retentionDays: number;
+  /**
+   * The severity from which events of the high-volume pairs (SEVERITY_INDEX_FLOOR_PAIRS) are in
+   * the pair-and-severity index. @default DEFAULT_SEVERITY_INDEX_FROM
+   */
+  readonly severityIndexFrom?: Severity;
 }
 
 /**
@@ -143,11 +151,32 @@ export function buildEventItem(
   if (context.senderId !== undefined) item.senderId = context.senderId;
   if (expiresAt !== undefined) item.expiresAt = expiresAt;
   item.alertDue = classification.alert;
-  if (indexableUser(user)) item.subjectKey = userKey(user);
-  if (indexableUser(who)) item.actorKey = userKey(who);
-  item.pairKey = pairKey(event.type, event.event);
-  item.severityKey = severityKey(classification.severity);
+  // One user entry per event where one does: the subject, or the actor of an event about nobody.
+  // The actor gets a second entry only when the event is about someone else.
+  const subject = indexableUser(user) ? user : indexableUser(who) ? who : undefined;
+  if (subject !== undefined) item.subjectKey = userKey(subject);
+  if (indexableUser(who) && who !== subject) item.actorKey = userKey(who);
+  if (inPairSeverityIndex(event.type, event.event, classification.severity, context)) {
+    item.pairKey = pairSeverityKey(event.type, event.event, classification.severity);
+  }
   return item;
+}
+
+const FLOOR_PAIRS = new Set(
+  SEVERITY_INDEX_FLOOR_PAIRS.map(([type, event]) => `${type}\u0000${event}`),
+);
+
+/** Every event is, except those of the high-volume pairs below the floor. */
+export function inPairSeverityIndex(
+  type: string,
+  event: string,
+  severity: Severity,
+  context: Pick<ItemContext, 'severityIndexFrom'>,
+): boolean {
+  if (!FLOOR_PAIRS.has(`${type}\u0000${event}`)) return true;
+  return (
+    severityRank(severity) >= severityRank(context.severityIndexFrom ?? DEFAULT_SEVERITY_INDEX_FROM)
+  );
 }
 
 /**

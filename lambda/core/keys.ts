@@ -1,6 +1,7 @@
 // Table keys built so that no two different values can produce the same key: `#` separates
 // key parts, so it is escaped inside values (and `%`, the escape character, first).
 import { hash } from 'node:crypto';
+import { REGISTRY_PARTITION } from '../../contract/table';
 
 /** Escapes `%` as `%25`, then `#` as `%23`: injective, and free of the `#` separator. */
 export const encodeKeyPart = (value: string): string =>
@@ -14,8 +15,13 @@ export const decodeKeyPart = (value: string): string =>
 
 export const callcenterKey = (callcenter: string): string => `CC#${encodeKeyPart(callcenter)}`;
 export const userKey = (user: string): string => `USER#${encodeKeyPart(user)}`;
+/** The pair's partition in the index of releases before the pair-and-severity index. */
 export const pairKey = (type: string, event: string): string =>
   `PAIR#${encodeKeyPart(type)}#${encodeKeyPart(event)}`;
+/** One pair at one severity: the byPairSeverity partition an event is indexed under. */
+export const pairSeverityKey = (type: string, event: string, severity: string): string =>
+  `${pairKey(type, event)}#${severity}`;
+/** Written by releases before the pair-and-severity index (bySeverity); read only. */
 export const severityKey = (severity: string): string => `SEV#${severity}`;
 /** Normalised time first so the sort key orders by time; the id separates equal times. */
 export const eventSortKey = (time: string, eventId: string): string => `${time}#${eventId}`;
@@ -54,6 +60,16 @@ export const foldedPartition = (windowId: string): string => `FOLDED#${windowId}
 export const foldedKey = (windowId: string, eventId: string) => ({
   pk: foldedPartition(windowId),
   sk: eventId,
+});
+
+/** The registry of call centers and pairs the table has events of (contract/table.ts). */
+export const registryCallcenterKey = (callcenter: string) => ({
+  pk: REGISTRY_PARTITION,
+  sk: callcenterKey(callcenter),
+});
+export const registryPairKey = (type: string, event: string) => ({
+  pk: REGISTRY_PARTITION,
+  sk: pairKey(type, event),
 });
 
 /** JSON with object keys sorted at every depth, so equal content gives equal text. */

@@ -7,7 +7,15 @@ import type { Severity } from '../../contract/severity';
 import type { DetectionState, Incident, RecordedIncident } from './detections/engine';
 import type { Observation } from './detections/model';
 import type { AuditItem, ItemKey } from './items';
-import { alertRecordKey, detectionStateKey, foldedKey, foldKey, incidentKey } from './keys';
+import {
+  alertRecordKey,
+  detectionStateKey,
+  foldedKey,
+  foldKey,
+  incidentKey,
+  registryCallcenterKey,
+  registryPairKey,
+} from './keys';
 
 /**
  * `claimed`: an invocation is publishing it (until `leaseUntil`); `partial`: some topics were
@@ -127,12 +135,46 @@ export interface FoldedItem extends ItemKey {
   readonly expiresAt: number;
 }
 
+/**
+ * A call center or a pair the table has events of (contract/table.ts REGISTRY_PARTITION): what a
+ * query enumerates to read every call center's partition or every pair's index partitions.
+ * Never expires: a registry entry outliving its events costs a query an empty read.
+ */
+export type RegistryItem = ItemKey & { readonly kind: 'registry' } & (
+    | { readonly callcenter: string }
+    | {
+        readonly type: string;
+        readonly event: string;
+        /** The severity from which this pair's events are in byPairSeverity. */
+        readonly indexedFrom: Severity;
+      }
+  );
+
+export const callcenterRegistryItem = (callcenter: string): RegistryItem => ({
+  ...registryCallcenterKey(callcenter),
+  kind: 'registry',
+  callcenter,
+});
+
+export const pairRegistryItem = (
+  type: string,
+  event: string,
+  indexedFrom: Severity,
+): RegistryItem => ({
+  ...registryPairKey(type, event),
+  kind: 'registry',
+  type,
+  event,
+  indexedFrom,
+});
+
 export type PipelineRecord =
   | AlertRecord
   | IncidentItem
   | DetectionStateItem
   | FoldItem
-  | FoldedItem;
+  | FoldedItem
+  | RegistryItem;
 
 export type StoredItem = AuditItem | PipelineRecord;
 export type VersionedItem = AlertRecord | DetectionStateItem | FoldItem;

@@ -6,7 +6,10 @@ import {
   parseDetectionSettings,
 } from '../../contract/config';
 import { INGEST_ENV } from '../../contract/environment';
+import type { MetricsScope } from '../../contract/metrics';
 import { PIPELINE_DEFAULTS } from '../../contract/pipeline-defaults';
+import { SEVERITIES, type Severity } from '../../contract/severity';
+import { DEFAULT_SEVERITY_INDEX_FROM } from '../../contract/table';
 import { environmentError, requiredVariable } from '../environment';
 
 /** What the handler factory needs to decide and shape items (no resource names). */
@@ -14,6 +17,8 @@ export interface IngestConfig {
   /** Days before DynamoDB's TTL removes an item; 0 keeps it forever. */
   readonly retentionDays: number;
   readonly detection: DetectionSettings;
+  /** From which severity the high-volume pairs are in the pair-and-severity index. */
+  readonly severityIndexFrom: Severity;
 }
 
 /** The whole environment of the deployed function: IngestConfig plus resource names. */
@@ -21,12 +26,15 @@ export interface IngestEnvironment extends IngestConfig {
   readonly eventsTableName: string;
   readonly alertsTopicArn: string;
   readonly criticalTopicArn: string;
+  /** Which metrics the function publishes (the dashboard graphs all, alarms read a few). */
+  readonly metricsScope: MetricsScope;
 }
 
 /** Defaults for local runs and tests: 365 days, threshold high, no overrides. */
 export const DEFAULT_INGEST_CONFIG: IngestConfig = {
   retentionDays: PIPELINE_DEFAULTS.retentionDays,
   detection: DEFAULT_DETECTION_SETTINGS,
+  severityIndexFrom: DEFAULT_SEVERITY_INDEX_FROM,
 };
 
 const WHAT = 'ingest';
@@ -61,6 +69,29 @@ function detection(env: NodeJS.ProcessEnv): DetectionSettings {
   return parseDetectionSettings(json);
 }
 
+function severityIndexFrom(env: NodeJS.ProcessEnv): Severity {
+  const name = INGEST_ENV.severityIndexFrom;
+  const text = env[name]?.trim();
+  if (text === undefined || text === '') return DEFAULT_SEVERITY_INDEX_FROM;
+  if (!(SEVERITIES as readonly string[]).includes(text)) {
+    throw environmentError(
+      WHAT,
+      `${name}: expected one of ${SEVERITIES.join(', ')}, got "${text}"`,
+    );
+  }
+  return text as Severity;
+}
+
+function metricsScope(env: NodeJS.ProcessEnv): MetricsScope {
+  const name = INGEST_ENV.metrics;
+  const text = env[name]?.trim();
+  if (text === undefined || text === '') return 'all';
+  if (text !== 'all' && text !== 'alarms') {
+    throw environmentError(WHAT, `${name}: expected all or alarms, got "${text}"`);
+  }
+  return text;
+}
+
 /** Reads and validates the ingest environment; throws ConfigurationError on any mistake. */
 export function loadIngestConfig(env: NodeJS.ProcessEnv): IngestEnvironment {
   return {
@@ -69,5 +100,7 @@ export function loadIngestConfig(env: NodeJS.ProcessEnv): IngestEnvironment {
     criticalTopicArn: required(env, INGEST_ENV.criticalTopicArn),
     retentionDays: retentionDays(env),
     detection: detection(env),
+    severityIndexFrom: severityIndexFrom(env),
+    metricsScope: metricsScope(env),
   };
 }

@@ -11,7 +11,9 @@
 //
 // Round trips per batch: one read (events, alert records, folding windows, detection state),
 // one write (events, claims, states), the publish, one write to record what went out; plus one
-// read and one write only in batches that find an incident or must finish one.
+// read and one write only in batches that find an incident or must finish one. Event alerts are
+// published as soon as their events and claims are written, without waiting for the detection
+// states written in the same round trip; incident alerts follow once their states are written.
 import type { SQSBatchResponse, SQSEvent } from 'aws-lambda';
 import { DETECTIONS, type DetectionId } from '../../contract/detections';
 import { type IncidentOutcome, resolveTunings } from '../core/detections/engine';
@@ -28,8 +30,9 @@ import { detect, detectionsByEvent } from './steps/detect';
 import { markPublished } from './steps/mark';
 import { planBatch } from './steps/plan';
 import { planEventAlerts, planIncidentAlerts } from './steps/plan-alerts';
-import { publishClaims } from './steps/publish';
+import { type Published, publishClaims } from './steps/publish';
 import { readBatch } from './steps/read-batch';
+import { type RegistryMemory, registryWrites } from './steps/registry';
 import { reportBatch } from './steps/report';
 import { writeBatch } from './steps/write-batch';
 
@@ -63,6 +66,8 @@ export function createHandler(deps: IngestDeps): IngestHandler {
   const clock = deps.now ?? (() => new Date());
   const observer = deps.observer ?? {};
   const tunings = resolveTunings(detection);
+  /** Registry entries this instance has written: each is written once per instance. */
+  const registered: RegistryMemory = new Set();
   /** A group's state outlives its newest event by its retention, plus a day for late ones. */
   const stateRetainMs = (id: DetectionId) =>
     2 * (detection.detections[id]?.windowMinutes ?? DETECTIONS[id].windowMinutes) * MINUTE_MS +
@@ -98,7 +103,7 @@ export function createHandler(deps: IngestDeps): IngestHandler {
       claimContext,
     );
     const eventAlerts = planEventAlerts(read, claimContext);
-    const write = await writeBatch(
+    const writing = writeBatch(
       store,
       {
         state: read,
@@ -106,12 +111,29 @@ export function createHandler(deps: IngestDeps): IngestHandler {
         alerts: eventAlerts,
         outcomes: beforeWrite.outcomes,
         detectionsOf: detectionsByEvent(found.outcomes.values()),
+        registry: registryWrites(read.readable, registered, config.severityIndexFrom),
       },
       { tunings, nowMs: startedAt, deadline: deadlines.store, stateRetainMs },
       logger,
     );
+    const written = await writing.events;
+    for (const key of written.registered) registered.add(key);
+    const stored = read.readable.flatMap((group) => {
+      const item = read.existing.get(group.key) ?? written.written.get(group.key);
+      return item ? [{ group, stored: item }] : [];
+    });
+    const storedIds = new Set(stored.map((s) => s.stored.eventId));
+    // A claim whose event was not stored is not published: its record's retry finishes it.
+    const eventSends = eventAlerts.sends.filter(
+      (c) => written.claimed.has(c.record.alertKey) && storedIds.has(c.record.alertKey),
+    );
+    // Event alerts need their event and their claim written, nothing else: they go out now,
+    // while the detection states are still being written (and perhaps retried).
+    const eventsPublished = publishClaims(alerts, eventSends, logger);
+    eventsPublished.catch(() => undefined);
+    const states = await writing.states;
     const incidentAlerts = planIncidentAlerts(
-      write.outcomes,
+      states.outcomes,
       found.incidentRecords,
       found.unreadIncidents,
       carriers,
@@ -123,20 +145,11 @@ export function createHandler(deps: IngestDeps): IngestHandler {
       deadlines.store,
       logger,
     );
-    const stored = read.readable.flatMap((group) => {
-      const item = read.existing.get(group.key) ?? write.written.get(group.key);
-      return item ? [{ group, stored: item }] : [];
-    });
-    const storedIds = new Set(stored.map((s) => s.stored.eventId));
-    // A claim whose event was not stored is not published: its record's retry finishes it.
-    const eventSends = eventAlerts.sends.filter(
-      (c) => write.claimed.has(c.record.alertKey) && storedIds.has(c.record.alertKey),
+    const published = mergePublished(
+      await eventsPublished,
+      await publishClaims(alerts, incidentClaims.claimed, logger),
     );
-    const published = await publishClaims(
-      alerts,
-      [...eventSends, ...incidentClaims.claimed],
-      logger,
-    );
+    const write = { ...written, outcomes: states.outcomes };
     const incidents = [...write.outcomes.values()].flatMap((o) =>
       o.incidents.filter((i) => i.status === 'new' || i.batchEventIds.length > 0),
     );
@@ -165,7 +178,7 @@ export function createHandler(deps: IngestDeps): IngestHandler {
         quarantined: write.quarantined,
         alertsSent: published.sent,
         alertPublishFailures: published.failedCount,
-        storeRetries: write.retries + incidentClaims.retries + mark.retries,
+        storeRetries: written.retries + states.retries + incidentClaims.retries + mark.retries,
         markFailures: mark.failedCount,
         incidentsDetected: incidents.filter((i) => i.status === 'new').length,
         alertsFolded: eventAlerts.folded.filter((f) => write.claimed.has(f.eventId)).length,
@@ -173,7 +186,8 @@ export function createHandler(deps: IngestDeps): IngestHandler {
           ...plan.failures,
           ...read.failures,
           ...eventAlerts.failures,
-          ...write.failures,
+          ...written.failures,
+          ...states.failures,
           ...incidentAlerts.failures,
           ...incidentClaims.failures,
           ...published.failures,
@@ -181,6 +195,16 @@ export function createHandler(deps: IngestDeps): IngestHandler {
       },
       { observer, metrics, logger },
     );
+  };
+}
+
+/** The two publishes of a batch (event alerts, then incidents) as one outcome. */
+function mergePublished(first: Published, second: Published): Published {
+  return {
+    claims: [...first.claims, ...second.claims],
+    sent: [...first.sent, ...second.sent],
+    failedCount: first.failedCount + second.failedCount,
+    failures: [...first.failures, ...second.failures],
   };
 }
 

@@ -6,18 +6,22 @@ import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { SNSClient } from '@aws-sdk/client-sns';
 import type { Context, SQSBatchResponse, SQSEvent } from 'aws-lambda';
 import { POWERTOOLS_ENV } from '../../contract/environment';
-import { METRICS_NAMESPACE } from '../../contract/metrics';
+import { ALARMED_METRICS, METRICS_NAMESPACE } from '../../contract/metrics';
 import { DynamoDbEventStore } from '../adapters/dynamodb-event-store';
 import { SnsAlertPublisher } from '../adapters/sns-alert-publisher';
 import { maskEmails } from '../core/alert-format';
+import { sparseMetrics } from '../ports/telemetry';
 import { loadIngestConfig } from './config';
 import { createHandler } from './create-handler';
 
 const config = loadIngestConfig(process.env);
 const logger = new Logger();
-const metrics = new Metrics({
-  namespace: process.env[POWERTOOLS_ENV.metricsNamespace] ?? METRICS_NAMESPACE,
-});
+// A metric costs for every hour it is published in: zeros are not published, and without the
+// dashboard only the metrics alarms read are.
+const metrics = sparseMetrics(
+  new Metrics({ namespace: process.env[POWERTOOLS_ENV.metricsNamespace] ?? METRICS_NAMESPACE }),
+  config.metricsScope === 'alarms' ? ALARMED_METRICS : undefined,
+);
 
 const ingest = createHandler({
   store: new DynamoDbEventStore({

@@ -18,3 +18,23 @@ export const silentLogger: Logger = { debug() {}, info() {}, warn() {}, error() 
 
 /** The metrics of a handler given none: records nothing. */
 export const noMetrics: Metrics = { addMetric() {}, publishStoredMetrics() {} };
+
+/**
+ * Publishes only what costs its keep: non-zero values of the metrics in `names` (every metric
+ * when absent), and nothing at all (not even an empty document) when that leaves none.
+ */
+export function sparseMetrics(inner: Metrics, names?: ReadonlySet<MetricName>): Metrics {
+  let pending = false;
+  return {
+    addMetric(name, unit, value) {
+      if (value === 0 || (names !== undefined && !names.has(name))) return;
+      pending = true;
+      inner.addMetric(name, unit, value);
+    },
+    publishStoredMetrics() {
+      if (!pending) return;
+      pending = false;
+      inner.publishStoredMetrics();
+    },
+  };
+}

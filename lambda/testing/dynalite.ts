@@ -2,6 +2,7 @@
 // the tests, the fuzzer and the local pipeline's emulators.
 import type { AddressInfo } from 'node:net';
 import { CreateTableCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import type { IndexLayout } from '../../contract/table';
 import { eventsTableDefinition } from '../adapters/table-schema';
 
 // dynalite ships no types; this is the part of its API used here.
@@ -69,10 +70,17 @@ export async function startDynalite(options: DynaliteOptions = {}): Promise<Runn
 
 let tableCounter = 0;
 
-/** Creates a fresh events table (same layout as the stack's) and returns its name. */
-export async function createEventsTable(client: DynamoDBClient, name?: string): Promise<string> {
+/**
+ * Creates a fresh events table (same layout as the stack's, or the indexes given, e.g. a
+ * deployed table's before its upgrade) and returns its name.
+ */
+export async function createEventsTable(
+  client: DynamoDBClient,
+  name?: string,
+  indexes?: readonly IndexLayout[],
+): Promise<string> {
   tableCounter++;
   const tableName = name ?? `events-${process.pid}-${tableCounter}`;
-  await client.send(new CreateTableCommand(eventsTableDefinition(tableName)));
+  await client.send(new CreateTableCommand(eventsTableDefinition(tableName, indexes)));
   return tableName;
 }

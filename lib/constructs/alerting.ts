@@ -64,6 +64,8 @@ export interface AlertingProps {
   readonly chatbot?: ChatbotOptions;
   /** Retention of the notifier's logs. @default 90 days */
   readonly logRetention?: logs.RetentionDays;
+  /** X-Ray active tracing of the Slack notifier. @default true */
+  readonly tracing?: boolean;
   /**
    * Topics subscribed to outside this stack (an HTTPS endpoint, a SIEM queue): they get no
    * "no subscriber" warning at synth. @default []
@@ -177,7 +179,7 @@ export class Alerting extends Construct {
     }
 
     if (props.slack) {
-      this.slackNotifier = this.createSlackNotifier(props.slack, props.logRetention);
+      this.slackNotifier = this.createSlackNotifier(props.slack, props.logRetention, props.tracing);
     }
 
     this.warnAboutTopicsWithoutSubscribers(props);
@@ -231,7 +233,11 @@ export class Alerting extends Construct {
     }
   }
 
-  private createSlackNotifier(options: SlackNotifierOptions, logRetention?: logs.RetentionDays) {
+  private createSlackNotifier(
+    options: SlackNotifierOptions,
+    logRetention?: logs.RetentionDays,
+    tracing?: boolean,
+  ) {
     const secret = options.webhookSecret.startsWith('arn:')
       ? secretsmanager.Secret.fromSecretAttributes(
           this,
@@ -247,6 +253,7 @@ export class Alerting extends Construct {
       timeout: Duration.seconds(10),
       memorySize: 128,
       logRetention,
+      tracing,
       // SNS invokes the notifier asynchronously: Lambda retries a failed post twice, then sends
       // the event with the error to the undelivered queue.
       retryAttempts: 2,

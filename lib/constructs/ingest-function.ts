@@ -12,7 +12,8 @@ import type * as sqs from 'aws-cdk-lib/aws-sqs';
 import type { Construct } from 'constructs';
 import type { DetectionSettings } from '../../contract/config';
 import { INGEST_ENV, POWERTOOLS_ENV } from '../../contract/environment';
-import { METRICS_NAMESPACE } from '../../contract/metrics';
+import { METRICS_NAMESPACE, type MetricsScope } from '../../contract/metrics';
+import type { Severity } from '../../contract/severity';
 import { PipelineFunction } from './pipeline-function';
 
 export interface IngestFunctionProps {
@@ -29,6 +30,12 @@ export interface IngestFunctionProps {
   readonly detection: DetectionSettings;
   /** Days before an event expires from the table; 0 keeps it forever. */
   readonly retentionDays: number;
+  /** From which severity the high-volume pairs are in the pair-and-severity index. */
+  readonly severityIndexFrom: Severity;
+  /** Which metrics the function publishes: all (for the dashboard) or those alarms read. */
+  readonly metricsScope: MetricsScope;
+  /** X-Ray active tracing. @default true */
+  readonly tracing?: boolean;
   readonly timeout: Duration;
   readonly memorySize: number;
   readonly logRetention: logs.RetentionDays;
@@ -46,9 +53,12 @@ export class IngestFunction extends PipelineFunction {
       timeout: props.timeout,
       memorySize: props.memorySize,
       logRetention: props.logRetention,
+      tracing: props.tracing,
       environment: {
         [INGEST_ENV.retentionDays]: String(props.retentionDays),
         [INGEST_ENV.detectionConfig]: JSON.stringify(props.detection),
+        [INGEST_ENV.severityIndexFrom]: props.severityIndexFrom,
+        [INGEST_ENV.metrics]: props.metricsScope,
         [POWERTOOLS_ENV.serviceName]: props.serviceName,
         [POWERTOOLS_ENV.metricsNamespace]: METRICS_NAMESPACE,
         [POWERTOOLS_ENV.logLevel]: props.logLevel,

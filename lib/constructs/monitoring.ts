@@ -36,6 +36,11 @@ export interface MonitoringProps {
    * 14-day retention deletes it. @default Duration.days(3)
    */
   readonly deadLetterAlarmAge?: Duration;
+  /**
+   * The dashboard: $3 a month beyond an account's first three. Without it the functions publish
+   * only the metrics alarms read. @default true
+   */
+  readonly dashboard?: boolean;
 }
 
 /** The metrics both the alarms and the dashboard read. */
@@ -48,7 +53,8 @@ interface PipelineMetrics {
 const FIVE_MINUTES = Duration.minutes(5);
 
 export class Monitoring extends Construct {
-  public readonly dashboard: cloudwatch.Dashboard;
+  /** The dashboard, unless `dashboard: false`. */
+  public readonly dashboard?: cloudwatch.Dashboard;
   public readonly alarms: cloudwatch.Alarm[] = [];
 
   constructor(scope: Construct, id: string, props: MonitoringProps) {
@@ -85,8 +91,10 @@ export class Monitoring extends Construct {
     }
     this.addAlarms(props, metrics, silenceHours, maxMessageAge);
     const deadLetters = this.watchDeadLetters(props, metrics, deadLetterAlarmAge);
-    this.dashboard = this.createDashboard(props, metrics);
-    this.dashboard.addWidgets(deadLetters);
+    if (props.dashboard !== false) {
+      this.dashboard = this.createDashboard(props, metrics);
+      this.dashboard.addWidgets(deadLetters);
+    }
   }
 
   /**
@@ -144,8 +152,9 @@ export class Monitoring extends Construct {
     });
   }
 
-  /** The console address of the dashboard. */
-  get dashboardUrl(): string {
+  /** The console address of the dashboard, when there is one. */
+  get dashboardUrl(): string | undefined {
+    if (this.dashboard === undefined) return undefined;
     const region = Stack.of(this).region;
     return `https://${region}.console.aws.amazon.com/cloudwatch/home?region=${region}#dashboards:name=${this.dashboard.dashboardName}`;
   }
@@ -165,7 +174,10 @@ export class Monitoring extends Construct {
     silenceHours: number,
     maxMessageAge: Duration,
   ): void {
-    /** Fires on any non-zero value in one period; no data means nothing happened. */
+    /**
+     * Fires on any non-zero value in one period; no data means nothing happened (the functions
+     * publish a metric only when it is non-zero, so missing data is the normal state).
+     */
     const anyOf = (alarmId: string, alarmDescription: string, metric: cloudwatch.IMetric) =>
       this.alarm(
         alarmId,

@@ -21,6 +21,8 @@ export interface PipelineFunctionProps {
   readonly logRetention?: logs.RetentionDays;
   /** @default {} */
   readonly environment?: Readonly<Record<string, string>>;
+  /** X-Ray active tracing (traces cost $5 a million beyond 100,000 a month). @default true */
+  readonly tracing?: boolean;
   /** @default - no reserved concurrency */
   readonly reservedConcurrentExecutions?: number;
   /** Retries of asynchronous invocations (SNS). @default - Lambda's default (2) */
@@ -67,7 +69,7 @@ export class PipelineFunction extends Construct {
       role: this.role,
       logGroup: this.logGroup,
       loggingFormat: lambda.LoggingFormat.JSON,
-      tracing: lambda.Tracing.ACTIVE,
+      tracing: props.tracing === false ? lambda.Tracing.DISABLED : lambda.Tracing.ACTIVE,
       environment: { NODE_OPTIONS: '--enable-source-maps', ...props.environment },
       reservedConcurrentExecutions: props.reservedConcurrentExecutions,
       retryAttempts: props.retryAttempts,
@@ -86,10 +88,18 @@ export class PipelineFunction extends Construct {
         logLevel: LogLevel.WARNING,
       },
     });
-    Validations.of(this.role).acknowledge({
-      id: 'AwsSolutions-IAM5[Resource::*]',
-      reason:
-        'Only xray:PutTraceSegments and xray:PutTelemetryRecords, added by active tracing; X-Ray does not support resource-level permissions for them.',
-    });
+    if (props.tracing === false) {
+      Validations.of(this.function).acknowledge({
+        id: 'Serverless-LambdaTracing',
+        reason:
+          'Tracing is off by configuration (`tracing: false`): X-Ray bills each trace, and at a trickle every invocation is one; logs and metrics still record every invocation.',
+      });
+    } else {
+      Validations.of(this.role).acknowledge({
+        id: 'AwsSolutions-IAM5[Resource::*]',
+        reason:
+          'Only xray:PutTraceSegments and xray:PutTelemetryRecords, added by active tracing; X-Ray does not support resource-level permissions for them.',
+      });
+    }
   }
 }

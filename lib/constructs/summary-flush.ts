@@ -11,7 +11,7 @@ import * as targets from 'aws-cdk-lib/aws-scheduler-targets';
 import type * as sns from 'aws-cdk-lib/aws-sns';
 import { Construct } from 'constructs';
 import { INGEST_ENV, POWERTOOLS_ENV } from '../../contract/environment';
-import { METRICS_NAMESPACE } from '../../contract/metrics';
+import { METRICS_NAMESPACE, type MetricsScope } from '../../contract/metrics';
 import { PipelineFunction } from './pipeline-function';
 
 /**
@@ -31,6 +31,10 @@ export interface SummaryFlushProps {
   readonly serviceName: string;
   /** Days a summary's alert record is kept; 0 keeps it forever. */
   readonly retentionDays: number;
+  /** Which metrics the function publishes: all (for the dashboard) or those alarms read. */
+  readonly metricsScope: MetricsScope;
+  /** X-Ray active tracing. @default true */
+  readonly tracing?: boolean;
   readonly logRetention: logs.RetentionDays;
   readonly logLevel: string;
 }
@@ -47,12 +51,14 @@ export class SummaryFlush extends Construct {
       timeout: Duration.seconds(60),
       memorySize: 256,
       logRetention: props.logRetention,
+      tracing: props.tracing,
       // One flush at a time is all the work needs; a second would only contend for the same windows.
       reservedConcurrentExecutions: 1,
       // A failed run is not retried: the next run, minutes later, picks up the same windows.
       retryAttempts: 0,
       environment: {
         [INGEST_ENV.retentionDays]: String(props.retentionDays),
+        [INGEST_ENV.metrics]: props.metricsScope,
         [POWERTOOLS_ENV.serviceName]: props.serviceName,
         [POWERTOOLS_ENV.metricsNamespace]: METRICS_NAMESPACE,
         [POWERTOOLS_ENV.logLevel]: props.logLevel,

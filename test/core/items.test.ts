@@ -81,4 +81,78 @@ describe('event items', () => {
     expect(long.subjectKey).toBeUndefined();
     expect(long.params.user).toBe('a'.repeat(257));
   });
+
+  describe('index entries: as few as the documented queries allow', () => {
+    const item = (pair: string, params: Record<string, unknown>, severityIndexFrom?: 'high') => {
+      const [type, event] = pair.split('/');
+      const body = JSON.stringify({
+        timestamp: '2020-10-10T10:11:12Z',
+        type,
+        event,
+        callcenter: 'acme',
+        params,
+      });
+      const verdict = classifyMessage(body, DEFAULT_DETECTION_SETTINGS);
+      if (verdict.kind !== 'event') throw new Error(verdict.reason);
+      const built = buildEventItem(verdict.normalised, verdict.classification, {
+        messageId: 'm-1',
+        receivedAt: new Date('2020-10-10T10:11:13Z'),
+        retentionDays: 0,
+        ...(severityIndexFrom && { severityIndexFrom }),
+      });
+      return {
+        subjectKey: built.subjectKey,
+        actorKey: built.actorKey,
+        pairKey: built.pairKey,
+        severityKey: built.severityKey,
+      };
+    };
+
+    it.each([
+      [
+        'a change by an admin to another user: both users',
+        'user/user_added',
+        { who: 'admin@acme.com', user: 'ann@acme.com', access_group: 'agent' },
+        { subjectKey: 'USER#ann@acme.com', actorKey: 'USER#admin@acme.com' },
+      ],
+      [
+        'a user changing their own password: one user entry',
+        'user/password_changed',
+        { who: 'ann@acme.com', user: 'ann@acme.com', access_group: 'agent' },
+        { subjectKey: 'USER#ann@acme.com', actorKey: undefined },
+      ],
+      [
+        'an allow-list change (an actor, no subject): the actor in the user index',
+        'allowed_ip/ip_added',
+        { who: 'admin@acme.com', access_group: 'admin', ip: '203.0.113.0/24' },
+        { subjectKey: 'USER#admin@acme.com', actorKey: undefined },
+      ],
+    ])('%s', (_, pair, params, users) => {
+      expect(item(pair, params)).toMatchObject(users);
+    });
+
+    it('keys the pair index by pair and severity, and never writes the legacy severity key', () => {
+      expect(
+        item('app_login/unauthorized_ip', {
+          user: 'ann@acme.com',
+          access_group: 'agent',
+          ip: '8.8.8.8',
+        }),
+      ).toMatchObject({ pairKey: 'PAIR#app_login#unauthorized_ip#high', severityKey: undefined });
+    });
+
+    it('keeps logins below the floor out of the pair index', () => {
+      const login = { user: 'ann@acme.com', access_group: 'agent' };
+
+      expect(item('app_login/successful_login', login).pairKey).toBeUndefined();
+      // Another pair at the same severity is indexed whatever the floor.
+      expect(
+        item(
+          'user/password_changed',
+          { who: 'a@x.com', user: 'a@x.com', access_group: 'agent' },
+          'high',
+        ).pairKey,
+      ).toBe('PAIR#user#password_changed#low');
+    });
+  });
 });

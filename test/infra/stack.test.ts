@@ -3,9 +3,9 @@
 // layout the ingest handler writes, alarms, outputs, and no hard-coded names.
 import { Match, type Template } from 'aws-cdk-lib/assertions';
 import { parseDetectionSettings } from '../../contract/config';
-import { METRICS } from '../../contract/metrics';
+import { ALARMED_METRICS, METRICS } from '../../contract/metrics';
 import { PIPELINE_DEFAULTS } from '../../contract/pipeline-defaults';
-import { INDEXES, TABLE_KEYS, TTL_ATTRIBUTE } from '../../contract/table';
+import { INDEX_UPGRADE_STEPS, INDEXES, TABLE_KEYS, TTL_ATTRIBUTE } from '../../contract/table';
 import { buildStack, fullContext, logicalIdOf, PHYSICAL_NAME_PROPERTIES } from './support';
 
 const STACK = 'VoisoSecTest';
@@ -29,6 +29,14 @@ beforeAll(() => {
 });
 
 const arnOf = (id: string) => ({ 'Fn::GetAtt': [id, 'Arn'] });
+const gsiShape = (i: {
+  IndexName: string;
+  KeySchema: { AttributeName: string; KeyType: string }[];
+  Projection: unknown;
+}) => {
+  expect(i.KeySchema[1]).toEqual({ AttributeName: TABLE_KEYS.sort, KeyType: 'RANGE' });
+  return [i.IndexName, i.KeySchema[0]?.AttributeName, i.Projection];
+};
 const ingestEnv = (): Record<string, unknown> =>
   template.toJSON().Resources[ids.ingest as string].Properties.Environment.Variables;
 
@@ -302,30 +310,50 @@ describe('summary flush', () => {
 });
 
 describe('events table', () => {
-  it('has the key schema and the four indexes the ingest handler writes', () => {
+  it('has the key schema and the three keys-only indexes the ingest handler writes', () => {
     const table = template.toJSON().Resources[ids.table as string].Properties;
 
     expect(table.KeySchema).toEqual([
       { AttributeName: TABLE_KEYS.partition, KeyType: 'HASH' },
       { AttributeName: TABLE_KEYS.sort, KeyType: 'RANGE' },
     ]);
-    expect(
-      table.GlobalSecondaryIndexes.map(
-        (i: { IndexName: string; KeySchema: unknown; Projection: unknown }) => [
-          i.IndexName,
-          i.KeySchema,
-          i.Projection,
-        ],
-      ),
-    ).toEqual(
+    expect(table.GlobalSecondaryIndexes.map(gsiShape)).toEqual(
       Object.values(INDEXES).map((index) => [
         index.name,
-        [
-          { AttributeName: index.partitionKey, KeyType: 'HASH' },
-          { AttributeName: TABLE_KEYS.sort, KeyType: 'RANGE' },
-        ],
-        { ProjectionType: 'ALL' },
+        index.partitionKey,
+        { ProjectionType: 'KEYS_ONLY' },
       ]),
+    );
+  });
+
+  it('moves a deployed table to the new indexes one index per deployment', () => {
+    const at = (step: number) =>
+      buildStack({ indexUpgradeStep: step })
+        .template.toJSON()
+        .Resources[
+          logicalIdOf(template, 'AWS::DynamoDB::Table', 'EventsTable')
+        ].Properties.GlobalSecondaryIndexes.map((i: { IndexName: string }) => i.IndexName)
+        .sort();
+    const layouts = INDEX_UPGRADE_STEPS.map((_, step) => at(step)).concat([
+      at(INDEX_UPGRADE_STEPS.length),
+    ]);
+
+    // Step 0 is what a deployed table has: the four indexes projecting every attribute.
+    expect(layouts[0]).toEqual(['byActor', 'byPair', 'bySeverity', 'bySubject']);
+    expect(layouts.at(-1)).toEqual(
+      Object.values(INDEXES)
+        .map((i) => i.name)
+        .sort(),
+    );
+    // CloudFormation creates or deletes one index per update: each step changes exactly one.
+    for (let step = 1; step < layouts.length; step++) {
+      const before = new Set(layouts[step - 1]);
+      const after = new Set(layouts[step]);
+      const changed = [...before, ...after].filter((n) => before.has(n) !== after.has(n));
+      expect([step, changed.length]).toEqual([step, 1]);
+    }
+    expect(() => buildStack({ indexUpgradeStep: INDEX_UPGRADE_STEPS.length + 1 })).toThrow(
+      /indexUpgradeStep/,
     );
   });
 
@@ -553,6 +581,39 @@ describe('monitoring', () => {
       MetricName: 'ApproximateAgeOfOldestMessage',
       Threshold: 15 * 60,
     });
+  });
+
+  it('treats a missing custom metric as nothing happened: the functions publish only non-zero values', () => {
+    const custom = alarms().filter((a) => a.Properties.Namespace === 'VoisoSec');
+
+    expect(custom.length).toBeGreaterThan(0);
+    for (const alarm of custom) {
+      expect(alarm.Properties.TreatMissingData).toBe('notBreaching');
+      expect(ALARMED_METRICS.has(alarm.Properties.MetricName)).toBe(true);
+    }
+    expect(ingestEnv()).toMatchObject({ METRICS: 'all' });
+  });
+
+  it('leaves out the dashboard, and the metrics only it reads, with `dashboard: false`', () => {
+    const lean = buildStack({ dashboard: false }).template;
+    const functions = Object.values(lean.findResources('AWS::Lambda::Function'));
+
+    lean.resourceCountIs('AWS::CloudWatch::Dashboard', 0);
+    lean.resourceCountIs('AWS::CloudWatch::Alarm', alarms().length);
+    expect(Object.keys(lean.toJSON().Outputs)).not.toContain('DashboardUrl');
+    const scopes = functions
+      .map((fn) => fn.Properties.Environment?.Variables?.METRICS)
+      .filter((scope) => scope !== undefined);
+    // The ingest function and the summary flush publish metrics; both only what alarms read.
+    expect(scopes).toEqual(['alarms', 'alarms']);
+  });
+
+  it('turns X-Ray tracing off with `tracing: false`', () => {
+    const untraced = buildStack({ tracing: false }).template;
+
+    for (const fn of Object.values(untraced.findResources('AWS::Lambda::Function'))) {
+      expect(fn.Properties.TracingConfig?.Mode).not.toBe('Active');
+    }
   });
 });
 

@@ -63,6 +63,8 @@ export const CONFIGURATION_SHAPES: readonly (readonly [string, Record<string, un
   ['every option', fullContext()],
   ['customer-managed key', fullContext({ customerManagedKey: true })],
   ['customer-managed key alone', { customerManagedKey: true }],
+  // A deployed table halfway through its index upgrade, without dashboard or tracing.
+  ['lean and upgrading', { dashboard: false, tracing: false, indexUpgradeStep: 3 }],
 ];
 
 export const TEST_ENV = { account: '123456789012', region: 'eu-west-1' };

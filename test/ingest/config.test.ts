@@ -19,6 +19,8 @@ describe('loadIngestConfig', () => {
       criticalTopicArn: 'arn:aws:sns:us-east-1:1:critical',
       retentionDays: 365,
       detection: DEFAULT_DETECTION_SETTINGS,
+      severityIndexFrom: 'medium',
+      metricsScope: 'all',
     });
   });
 
@@ -38,6 +40,13 @@ describe('loadIngestConfig', () => {
     expect(config.detection.suppressions).toEqual([{ id: 'bot', actor: 'bot@acme.com' }]);
   });
 
+  it('reads the severity index floor and which metrics to publish', () => {
+    // Act
+    const config = loadIngestConfig(env({ SEVERITY_INDEX_FROM: 'high', METRICS: 'alarms' }));
+    // Assert
+    expect([config.severityIndexFrom, config.metricsScope]).toEqual(['high', 'alarms']);
+  });
+
   it.each<[Record<string, string | undefined>, RegExp]>([
     [{ EVENTS_TABLE_NAME: undefined }, /EVENTS_TABLE_NAME: required/],
     [{ CRITICAL_TOPIC_ARN: ' ' }, /CRITICAL_TOPIC_ARN: required/],
@@ -45,6 +54,8 @@ describe('loadIngestConfig', () => {
     [{ RETENTION_DAYS: '1.5' }, /RETENTION_DAYS/],
     [{ DETECTION_CONFIG: '{oops' }, /DETECTION_CONFIG: not valid JSON/],
     [{ DETECTION_CONFIG: '{"alertThreshold":"loud"}' }, /alertThreshold/],
+    [{ SEVERITY_INDEX_FROM: 'loud' }, /SEVERITY_INDEX_FROM: expected one of info, low/],
+    [{ METRICS: 'some' }, /METRICS: expected all or alarms/],
   ])('fails loudly for %j', (overrides, message) => {
     expect(() => loadIngestConfig(env(overrides))).toThrow(ConfigurationError);
     expect(() => loadIngestConfig(env(overrides))).toThrow(message);

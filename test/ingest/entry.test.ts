@@ -94,7 +94,36 @@ describe('the deployed ingest entry', () => {
       Namespace: 'VoisoSec',
       Dimensions: [['service']],
     });
-    expect(emf).toMatchObject({ service: 'VoisoSecTest', EventsStored: 1, QuarantinedMessages: 0 });
+    // Zeros are not published: a metric costs for every hour it appears in.
+    expect(emf).toMatchObject({ service: 'VoisoSecTest', EventsStored: 1, AlertsPublished: 1 });
+    expect(emf).not.toHaveProperty('QuarantinedMessages');
+  });
+
+  it('publishes only the metrics alarms read when the deployment has no dashboard', async () => {
+    // Prepare
+    const tableName = await createEventsTable(db.client);
+    const printed: string[] = [];
+    jest.spyOn(process.stdout, 'write').mockImplementation((chunk) => {
+      printed.push(String(chunk));
+      return true;
+    });
+    const { handler, sns } = await loadEntry({
+      EVENTS_TABLE_NAME: tableName,
+      ALERTS_TOPIC_ARN: 'arn:aws:sns:us-east-1:123456789012:alerts',
+      CRITICAL_TOPIC_ARN: 'arn:aws:sns:us-east-1:123456789012:critical',
+      METRICS: 'alarms',
+    });
+    // Act
+    await handler(sqsEvent(sqsRecord(voisoEvent('app_login/deleted_user'))), lambdaContext('a'));
+    await handler(sqsEvent(sqsRecord('not json')), lambdaContext('b'));
+    sns.restore();
+    // Assert: no document for the first batch (nothing alarmed happened), one for the second.
+    const documents = printed.filter((line) => line.includes('"_aws"')).map((l) => JSON.parse(l));
+    expect(documents).toHaveLength(1);
+    expect(documents[0]).toMatchObject({ QuarantinedMessages: 1 });
+    expect(documents[0]).not.toHaveProperty('EventsStored');
+    // And no "No application metrics to publish" warning for the batch without any.
+    expect(printed.join('')).not.toContain('No application metrics');
   });
 
   it('refuses to start with a broken configuration, naming what is wrong', async () => {

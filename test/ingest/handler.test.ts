@@ -5,11 +5,17 @@ import {
 } from '@aws-sdk/client-dynamodb';
 import { PublishBatchCommand, type PublishBatchCommandInput } from '@aws-sdk/client-sns';
 import { mockClient } from 'aws-sdk-client-mock';
+import { type FilterOptions, planQuery } from '../../cli/commands/query/plan';
+import { queryPartitions } from '../../cli/commands/query/read';
+import { sortKeyBounds } from '../../cli/commands/query/time-range';
 import { DEFAULT_DETECTION_SETTINGS } from '../../contract/config';
-import { INDEXES } from '../../contract/table';
+import { DEFAULT_SEVERITY_INDEX_FROM } from '../../contract/table';
 import { type RunningDynalite, startDynalite } from '../../lambda/testing/dynalite';
 import { DOCUMENTED_PAIRS, sqsEvent, sqsRecord, voisoEvent } from '../../lambda/testing/factories';
 import { acceptEveryEntry, createHarness, TOPICS } from '../support/ingest-harness';
+
+/** The day of the factories' events. */
+const DAY = { from: new Date('2020-10-10T00:00:00Z'), to: new Date('2020-10-11T00:00:00Z') };
 
 let db: RunningDynalite;
 beforeAll(async () => {
@@ -38,33 +44,25 @@ describe('ingest handler against dynalite', () => {
       ExpressionAttributeValues: { ':pk': { S: 'CC#acme' } },
     });
     expect(byCallcenter).toHaveLength(12);
-    const bySubject = await h.query({
-      IndexName: INDEXES.bySubject.name,
-      KeyConditionExpression: 'subjectKey = :u AND sk BETWEEN :a AND :b',
-      ExpressionAttributeValues: {
-        ':u': { S: 'USER#john@acme.com' },
-        ':a': { S: '2020-10-10' },
-        ':b': { S: '2020-10-11' },
-      },
-    });
-    expect(bySubject).toHaveLength(9);
-    const byActor = await h.query({
-      IndexName: INDEXES.byActor.name,
-      KeyConditionExpression: 'actorKey = :u',
-      ExpressionAttributeValues: { ':u': { S: 'USER#admin@acme.com' } },
-    });
-    expect(byActor).toHaveLength(6);
-    const byPair = await h.query({
-      IndexName: INDEXES.byPair.name,
-      KeyConditionExpression: 'pairKey = :p',
-      ExpressionAttributeValues: { ':p': { S: 'PAIR#allowed_ip#ip_changed' } },
-    });
+    // Every index path, as `voiso-sec query` reads it (keys from the indexes, items fetched).
+    const query = async (filters: FilterOptions) =>
+      (
+        await queryPartitions(
+          db.client,
+          h.tableName,
+          planQuery(filters, DAY),
+          sortKeyBounds(DAY),
+          100,
+          () => undefined,
+        )
+      ).items;
+    expect(await query({ user: 'john@acme.com' })).toHaveLength(9);
+    // The admin acted in six events: three about john (byActingUser), three about no user (byUser).
+    const admin = await query({ user: 'admin@acme.com' });
+    expect(admin).toHaveLength(6);
+    const byPair = await query({ type: 'allowed_ip', event: 'ip_changed' });
     expect(byPair.map((i) => i.type)).toEqual(['allowed_ip']);
-    const high = await h.query({
-      IndexName: INDEXES.bySeverity.name,
-      KeyConditionExpression: 'severityKey = :s',
-      ExpressionAttributeValues: { ':s': { S: 'SEV#high' } },
-    });
+    const high = (await query({ severity: 'high' })).filter((i) => i.severity === 'high');
     expect(high.map((i) => i.event).sort()).toEqual(
       [
         'deleted_user',
@@ -75,6 +73,7 @@ describe('ingest handler against dynalite', () => {
         'unauthorized_ip',
       ].sort(),
     );
+    expect(await query({})).toHaveLength(12);
     const alertRecords = await h.alertRecords(high.map((i) => String(i.eventId)));
     expect(alertRecords.map((r) => r?.state)).toEqual(high.map(() => 'sent'));
     const first = byCallcenter.find((i) => i.event === 'incorrect_password');
@@ -476,6 +475,7 @@ describe('ingest handler against dynalite', () => {
     const h = await createHarness(db, {
       retentionDays: 0,
       detection: DEFAULT_DETECTION_SETTINGS,
+      severityIndexFrom: DEFAULT_SEVERITY_INDEX_FROM,
     });
     const records = [
       sqsRecord(voisoEvent('app_login/successful_login', { callcenter: 'a#b' })),

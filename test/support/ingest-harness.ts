@@ -73,8 +73,10 @@ export async function createHarness(
   db: RunningDynalite,
   config: IngestConfig = UNFOLDED_CONFIG,
   now = () => new Date('2024-05-06T07:08:10.000Z'),
+  /** A table the test created (e.g. with a deployed table's older indexes). @default a new one */
+  existingTable?: string,
 ): Promise<Harness> {
-  const tableName = await createEventsTable(db.client);
+  const tableName = existingTable ?? (await createEventsTable(db.client));
   // A separate client instance so tests can mock it without touching the shared one.
   const storeClient = new DynamoDBClient({
     endpoint: db.endpoint,

@@ -1,5 +1,5 @@
 // What `query` prints: a table for people, CSV for spreadsheets, JSON for scripts.
-import { INDEXES, TABLE_KEYS } from '../../../contract/table';
+import { INDEX_KEY_ATTRIBUTES, TABLE_KEYS } from '../../../contract/table';
 import type { EventItem, QuarantineItem } from '../../../lambda/core/items';
 import { UsageError } from '../../errors';
 import { renderEventTable } from '../../event-table';
@@ -62,7 +62,7 @@ function quarantineRow(item: QuarantineItem): string[] {
 const KEY_ATTRIBUTES: ReadonlySet<string> = new Set([
   TABLE_KEYS.partition,
   TABLE_KEYS.sort,
-  ...Object.values(INDEXES).map((index) => index.partitionKey),
+  ...Object.values(INDEX_KEY_ATTRIBUTES),
 ]);
 
 const publicView = (item: TableItem): Record<string, unknown> =>

@@ -1,10 +1,13 @@
 // Which partitions a query reads and which checks its results must pass. Every filter maps to
-// a key or an index (never a Scan); filters given alongside become checks on the results.
+// a key or an index (never a Scan); filters given alongside become checks on the results. Some
+// paths depend on what the table holds (its call centers, its pairs): the plan names them as
+// expansions of the table's registry, which read.ts resolves.
 import { SEVERITIES, type Severity, severityRank } from '../../../contract/severity';
-import { INDEXES, TABLE_KEYS } from '../../../contract/table';
+import { INDEXES, LEGACY_INDEXES, TABLE_KEYS } from '../../../contract/table';
 import {
   callcenterKey,
   pairKey,
+  pairSeverityKey,
   quarantineKey,
   severityKey,
   userKey,
@@ -26,13 +29,40 @@ export interface Partition {
   readonly index?: string;
   readonly keyName: string;
   readonly keyValue: string;
+  /**
+   * A partition of an index that only tables deployed before the current layout have (events
+   * stored before their upgrade): read when the table has the index, skipped when it has not.
+   */
+  readonly legacy?: boolean;
 }
+
+/**
+ * Partitions named by the table's registry of call centers and pairs, which only the table
+ * knows: read.ts reads the registry and queries them.
+ */
+export type RegistryExpansion =
+  /** byPairSeverity: these severities of every pair the table has seen. */
+  | { readonly each: 'pair'; readonly severities: readonly Severity[] }
+  /**
+   * The table partition of every call center. With `unlessIndexedFrom`, only when some pair (or
+   * this pair) keeps events below that severity out of byPairSeverity: then they are found
+   * here, and only here.
+   */
+  | {
+      readonly each: 'callcenter';
+      readonly unlessIndexedFrom?: {
+        readonly severity: Severity;
+        readonly pair?: { readonly type: string; readonly event: string };
+      };
+    };
 
 /** A check reads only an item's attributes, as the table returns them. */
 export type ItemCheck = (item: Readonly<Record<string, unknown>>) => boolean;
 
 export interface QueryPlan {
   readonly partitions: readonly Partition[];
+  /** Partitions the registry names, expanded when the query runs. @default none */
+  readonly expansions?: readonly RegistryExpansion[];
   readonly accept: ItemCheck;
 }
 
@@ -54,7 +84,7 @@ export function planQuery(options: FilterOptions, range: TimeRange): QueryPlan {
   }
   const checks = eventChecks(options, severity);
   return {
-    partitions: eventPartitions(options, severity),
+    ...eventPaths(options, severity),
     accept: (item) => checks.every((check) => check(item)),
   };
 }
@@ -89,32 +119,82 @@ function monthsBetween(range: TimeRange): string[] {
 }
 
 /** The narrowest key path, in order of preference: call center, user, type/event, severity. */
-function eventPartitions(options: FilterOptions, severity: Severity | undefined): Partition[] {
+function eventPaths(
+  options: FilterOptions,
+  severity: Severity | undefined,
+): Pick<QueryPlan, 'partitions' | 'expansions'> {
   if (options.callcenter !== undefined) {
-    return [{ keyName: TABLE_KEYS.partition, keyValue: callcenterKey(options.callcenter) }];
+    return {
+      partitions: [{ keyName: TABLE_KEYS.partition, keyValue: callcenterKey(options.callcenter) }],
+    };
   }
   if (options.user !== undefined) {
     const key = userKey(options.user);
-    return [
-      { index: INDEXES.bySubject.name, keyName: INDEXES.bySubject.partitionKey, keyValue: key },
-      { index: INDEXES.byActor.name, keyName: INDEXES.byActor.partitionKey, keyValue: key },
-    ];
+    return {
+      partitions: [INDEXES.byUser, INDEXES.byActingUser].map((index) => ({
+        index: index.name,
+        keyName: index.partitionKey,
+        keyValue: key,
+      })),
+    };
   }
+  const from = severity ?? 'info';
   if (options.type !== undefined && options.event !== undefined) {
-    return [
-      {
-        index: INDEXES.byPair.name,
-        keyName: INDEXES.byPair.partitionKey,
-        keyValue: pairKey(options.type, options.event),
-      },
-    ];
+    return pairPaths(options.type, options.event, from);
   }
-  // Every event has a severity, so the severity index covers "everything in a time range".
-  const floor = severity ? severityRank(severity) : 0;
-  return SEVERITIES.filter((s) => severityRank(s) >= floor).map((s) => ({
-    index: INDEXES.bySeverity.name,
-    keyName: INDEXES.bySeverity.partitionKey,
+  if (severity === undefined) {
+    // Everything in the range: every call center's partition of the table.
+    return {
+      partitions: legacySeverityPartitions('info'),
+      expansions: [{ each: 'callcenter' }],
+    };
+  }
+  return {
+    partitions: legacySeverityPartitions(severity),
+    expansions: [
+      { each: 'pair', severities: severitiesFrom(severity) },
+      { each: 'callcenter', unlessIndexedFrom: { severity } },
+    ],
+  };
+}
+
+const severitiesFrom = (floor: Severity): Severity[] =>
+  SEVERITIES.filter((s) => severityRank(s) >= severityRank(floor));
+
+/**
+ * One pair from a severity up: its byPairSeverity partitions, its partition of the index before
+ * severities were part of the key (events stored before an upgrade), and the call centers'
+ * partitions when the pair keeps its events below that severity out of the index.
+ */
+export function pairPaths(
+  type: string,
+  event: string,
+  from: Severity = 'info',
+): Pick<QueryPlan, 'partitions' | 'expansions'> {
+  const index = INDEXES.byPairSeverity;
+  return {
+    partitions: [
+      ...severitiesFrom(from).map((s) => ({
+        index: index.name,
+        keyName: index.partitionKey,
+        keyValue: pairSeverityKey(type, event, s),
+      })),
+      { index: index.name, keyName: index.partitionKey, keyValue: pairKey(type, event) },
+    ],
+    expansions: [
+      { each: 'callcenter', unlessIndexedFrom: { severity: from, pair: { type, event } } },
+    ],
+  };
+}
+
+/** The severity index of releases before byPairSeverity: events stored before an upgrade. */
+function legacySeverityPartitions(from: Severity): Partition[] {
+  const index = LEGACY_INDEXES.bySeverity;
+  return severitiesFrom(from).map((s) => ({
+    index: index.name,
+    keyName: index.partitionKey,
     keyValue: severityKey(s),
+    legacy: true,
   }));
 }
 

@@ -35,7 +35,7 @@ export async function runQuery(options: QueryOptions, now = new Date()): Promise
       plan,
       sortKeyBounds(range),
       limit,
-      (i) => bar.update(`querying ${i + 1}/${plan.partitions.length}`),
+      (i, total) => bar.update(`querying ${i + 1}/${total}`),
     );
     bar.done();
     return result;

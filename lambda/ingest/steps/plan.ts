@@ -4,6 +4,7 @@
 // its own record.
 import type { SQSRecord } from 'aws-lambda';
 import type { DetectionSettings } from '../../../contract/config';
+import type { Severity } from '../../../contract/severity';
 import { buildEventItem, buildQuarantineItem, keyString } from '../../core/items';
 import { classifyMessage } from '../../core/message';
 import { type EventGroup, errorKind, type QuarantineGroup, type RecordFailure } from '../batch';
@@ -12,6 +13,7 @@ export interface PlanContext {
   readonly receivedAt: Date;
   readonly retentionDays: number;
   readonly detection: DetectionSettings;
+  readonly severityIndexFrom?: Severity;
 }
 
 export interface BatchPlan {
@@ -51,7 +53,7 @@ function collect<G extends { records: SQSRecord[] }>(
 type Collecting<G> = G & { records: SQSRecord[] };
 
 export function planBatch(records: readonly SQSRecord[], context: PlanContext): BatchPlan {
-  const { receivedAt, retentionDays, detection } = context;
+  const { receivedAt, retentionDays, detection, severityIndexFrom } = context;
   const events = new Map<string, Collecting<EventGroup>>();
   const quarantines = new Map<string, Collecting<QuarantineGroup>>();
   const failures: RecordFailure[] = [];
@@ -61,6 +63,7 @@ export function planBatch(records: readonly SQSRecord[], context: PlanContext): 
       senderId: senderIdOf(record),
       receivedAt,
       retentionDays,
+      severityIndexFrom,
     };
     const body = typeof record.body === 'string' ? record.body : String(record.body);
     try {

@@ -1,7 +1,9 @@
 // Step 5: one round trip of writes. In parallel: the new events (with the detections they helped
-// form), quarantined messages and folded alerts (BatchWriteItem, 25 a call,
-// unprocessed items retried until the deadline); the event alert claims and folding-window opens
-// (conditional on the version read); and the detection states (conditional too).
+// form), quarantined messages, folded alerts and new registry entries (BatchWriteItem, 25 a
+// call, unprocessed items retried until the deadline); the event alert claims and folding-window
+// opens (conditional on the version read); and the detection states (conditional too). The first
+// two are one half (all an event alert needs), the states the other: the caller awaits them
+// apart, so event alerts go out while the states are still being written.
 //
 // A state someone else wrote since it was read is read again, its batch's observations merged
 // into the newer state and evaluated again, and written again, a few times at most; a group that
@@ -37,6 +39,7 @@ import {
 } from '../batch';
 import type { EventAlertPlan } from './plan-alerts';
 import type { BatchState } from './read-batch';
+import type { RegistryWrites } from './registry';
 
 /** Times a conflicting detection state is read, merged and written again. */
 const STATE_WRITE_ATTEMPTS = 4;
@@ -49,36 +52,64 @@ export interface WriteContext {
   readonly stateRetainMs: (detection: DetectionState['detection']) => number;
 }
 
-export interface WrittenBatch {
+export interface WrittenEvents {
   /** New events now stored, by group key. */
   readonly written: ReadonlyMap<string, EventItem>;
   /** Quarantine groups whose item is stored. */
   readonly quarantined: readonly QuarantineGroup[];
   /** Event alert records written (claims and folds), by alert key. */
   readonly claimed: ReadonlySet<string>;
+  /** Registry entries written (key strings). */
+  readonly registered: readonly string[];
+  readonly retries: number;
+  readonly failures: readonly RecordFailure[];
+}
+
+export interface WrittenStates {
   /** Each group whose state is stored, with the outcome it was written with. */
   readonly outcomes: ReadonlyMap<string, GroupOutcome>;
   readonly retries: number;
   readonly failures: readonly RecordFailure[];
 }
 
-export async function writeBatch(
+export interface WriteInput {
+  readonly state: BatchState;
+  readonly quarantines: readonly QuarantineGroup[];
+  readonly alerts: EventAlertPlan;
+  readonly outcomes: ReadonlyMap<string, GroupOutcome>;
+  readonly detectionsOf: ReadonlyMap<string, readonly string[]>;
+  readonly registry: RegistryWrites;
+}
+
+/**
+ * Starts the round trip's two halves together: the events with their claims (what an event
+ * alert needs before it may go out) and the detection states (what incidents need, and what may
+ * take more round trips when another invocation wrote a state meanwhile). The caller publishes
+ * event alerts as soon as the first half is done, without waiting for the second.
+ */
+export function writeBatch(
   store: EventStore,
-  input: {
-    readonly state: BatchState;
-    readonly quarantines: readonly QuarantineGroup[];
-    readonly alerts: EventAlertPlan;
-    readonly outcomes: ReadonlyMap<string, GroupOutcome>;
-    readonly detectionsOf: ReadonlyMap<string, readonly string[]>;
-  },
+  input: WriteInput,
   context: WriteContext,
   logger: Logger,
-): Promise<WrittenBatch> {
+): { readonly events: Promise<WrittenEvents>; readonly states: Promise<WrittenStates> } {
+  const events = writeEvents(store, input, context, logger);
+  const states = writeStates(store, input.state, input.outcomes, context, logger);
+  return { events, states };
+}
+
+async function writeEvents(
+  store: EventStore,
+  input: WriteInput,
+  context: WriteContext,
+  logger: Logger,
+): Promise<WrittenEvents> {
   const { state, quarantines, alerts } = input;
   const events = state.absent.map((group) => withDetections(group.item, input.detectionsOf));
   const plain: StoredItem[] = [...events, ...quarantines.map((q) => q.item), ...alerts.folded];
   const versioned: VersionedItem[] = [...alerts.records, ...alerts.opens];
-  const [written, claims, states] = await Promise.all([
+  const registry = input.registry.items;
+  const [written, claims, registrations] = await Promise.all([
     guarded(logger, 'Store write failed', plain, () =>
       plain.length > 0 ? store.write(plain, { deadline: context.deadline }) : none(),
     ),
@@ -87,15 +118,31 @@ export async function writeBatch(
         ? store.writeVersioned(versioned, { deadline: context.deadline })
         : none(),
     ),
-    writeStates(store, state, input.outcomes, context, logger),
+    // Apart from the events: a new instance's first batch must not slow their write.
+    guarded(logger, 'Registry write failed', registry, () =>
+      registry.length > 0 ? store.write(registry, { deadline: context.deadline }) : none(),
+    ),
   ]);
 
-  const unwritten = new Set(written.unwritten.map(keyString));
-  const failures: RecordFailure[] = [...states.failures];
+  const unwritten = new Set(
+    [...written.unwritten, ...registrations.unwritten].map((key) => keyString(key)),
+  );
+  const failures: RecordFailure[] = [];
   const stored = new Map<string, EventItem>();
   for (const group of state.absent) {
     if (unwritten.has(group.key)) failures.push(...failuresOf(group.records, 'store write failed'));
     else stored.set(group.key, group.item);
+  }
+  // An event the registry does not name yet would be missing from queries over every call
+  // center or pair: its records fail until the entry is written.
+  const registered: string[] = [];
+  const unregistered = new Set<EventGroup>();
+  for (const [key, groups] of input.registry.needs) {
+    if (!unwritten.has(key)) registered.push(key);
+    else for (const group of groups) unregistered.add(group);
+  }
+  for (const group of unregistered) {
+    failures.push(...failuresOf(group.records, 'registry write failed'));
   }
   const quarantined: QuarantineGroup[] = [];
   for (const group of quarantines) {
@@ -134,8 +181,8 @@ export async function writeBatch(
     written: stored,
     quarantined,
     claimed,
-    outcomes: states.outcomes,
-    retries: written.retries + claims.retries + states.retries,
+    registered,
+    retries: written.retries + claims.retries + registrations.retries,
     failures,
   };
 }
@@ -221,11 +268,7 @@ async function writeStates(
   outcomes: ReadonlyMap<string, GroupOutcome>,
   context: WriteContext,
   logger: Logger,
-): Promise<{
-  outcomes: ReadonlyMap<string, GroupOutcome>;
-  retries: number;
-  failures: RecordFailure[];
-}> {
+): Promise<WrittenStates> {
   const settled = new Map<string, GroupOutcome>();
   let pending = new Map<string, GroupOutcome>();
   for (const [id, outcome] of outcomes) (outcome.changed ? pending : settled).set(id, outcome);
