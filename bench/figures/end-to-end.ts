@@ -36,7 +36,7 @@ export interface EndToEndFigure {
 const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 
 /** The table a developer writing the baseline would create: keys only, no indexes. */
-const baselineTable = (tableName: string) => ({
+export const baselineTable = (tableName: string) => ({
   TableName: tableName,
   BillingMode: 'PAY_PER_REQUEST' as const,
   KeySchema: [

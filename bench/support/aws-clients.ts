@@ -122,38 +122,149 @@ function valueSize(value: AttributeValue): number {
 
 /** On-demand capacity units a run consumed, computed as DynamoDB bills them. */
 export interface ConsumedCapacity {
-  /** Write request units, table plus every index the item appears in. */
+  /** Write request units, table plus every index entry written. */
   writeUnits: number;
   /** Read request units (strongly consistent: 1 per 4 KB, at least 1 per key asked for). */
   readUnits: number;
   /** Items written (puts), for per-item figures. */
   itemWrites: number;
+  /** Index entries written or deleted (each is at least one write unit). */
+  indexEntryWrites: number;
+  /** Write units by the written item's `kind` (its index entries included). */
+  readonly writeUnitsByKind: Map<string, number>;
 }
+
+/** A global secondary index as DynamoDB bills it: by the entries items put in it. */
+export interface IndexBilling {
+  readonly partitionKey: string;
+  /** What an entry holds besides the keys. @default 'ALL' (a whole copy of the item) */
+  readonly projection?: 'ALL' | 'KEYS_ONLY';
+}
+
+/** Bytes stored, as DynamoDB bills storage: each item and index entry plus 100 bytes. */
+export interface StoredBytes {
+  readonly items: number;
+  readonly tableBytes: number;
+  readonly indexEntries: number;
+  readonly indexBytes: number;
+}
+
+/** DynamoDB's per-item (and per-index-entry) storage overhead. */
+export const STORAGE_OVERHEAD_BYTES = 100;
+
+const units = (bytes: number) => Math.max(1, Math.ceil(bytes / 1024));
 
 /**
  * A DynamoDB table in memory, answering the item-level commands the adapters use. Anything else
  * throws, so an adapter change that needs a new command is noticed instead of faked wrongly.
- * It bills capacity as on-demand DynamoDB would, including one write per global secondary index
- * whose key attribute the item carries (`indexKeys`).
+ * It bills capacity as on-demand DynamoDB does, index entries included: an item is in an index
+ * when it has the index's key attribute; an entry of keys only holds the table and index keys,
+ * one of `ALL` the whole item; an entry is written when it appears, changes (for keys only: its
+ * key changes) or goes, at least one unit per 1 KB of entry.
  */
 export class InMemoryDynamoDb {
   readonly items = new Map<string, Item>();
-  readonly capacity: ConsumedCapacity = { writeUnits: 0, readUnits: 0, itemWrites: 0 };
+  readonly capacity: ConsumedCapacity = {
+    writeUnits: 0,
+    readUnits: 0,
+    itemWrites: 0,
+    indexEntryWrites: 0,
+    writeUnitsByKind: new Map(),
+  };
 
-  constructor(private readonly indexKeys: readonly string[] = []) {}
+  constructor(private readonly indexes: readonly IndexBilling[] = []) {}
+
+  /** The entry an item has in an index, or undefined when it is not in it. */
+  private entryOf(item: Item | undefined, index: IndexBilling): Item | undefined {
+    const key = item?.[index.partitionKey];
+    if (item === undefined || key === undefined) return undefined;
+    if ((index.projection ?? 'ALL') === 'ALL') return item;
+    const entry: Item = { [index.partitionKey]: key };
+    for (const name of [TABLE_KEYS.partition, TABLE_KEYS.sort]) {
+      const value = item[name];
+      if (value !== undefined) entry[name] = value;
+    }
+    return entry;
+  }
+
+  private bill(kind: string, writeUnits: number): void {
+    this.capacity.writeUnits += writeUnits;
+    const byKind = this.capacity.writeUnitsByKind;
+    byKind.set(kind, (byKind.get(kind) ?? 0) + writeUnits);
+  }
+
+  /** Units of the index entries that change when `previous` becomes `next`. */
+  private indexUnits(previous: Item | undefined, next: Item | undefined): number {
+    let total = 0;
+    for (const index of this.indexes) {
+      const before = this.entryOf(previous, index);
+      const after = this.entryOf(next, index);
+      if (before === undefined && after === undefined) continue;
+      const sameKey =
+        before?.[index.partitionKey]?.S === after?.[index.partitionKey]?.S &&
+        before !== undefined &&
+        after !== undefined;
+      if (sameKey && (index.projection ?? 'ALL') === 'KEYS_ONLY') continue;
+      if (sameKey && JSON.stringify(before) === JSON.stringify(after)) continue;
+      // A new key is a delete of the old entry and a put of the new one.
+      if (before !== undefined && !sameKey) {
+        total += 1;
+        this.capacity.indexEntryWrites++;
+      }
+      if (after !== undefined) {
+        total += units(itemSizeBytes(after));
+        this.capacity.indexEntryWrites++;
+      }
+    }
+    return total;
+  }
 
   private put(item: Item): void {
     const key = keyOf(item);
     const previous = this.items.get(key);
-    const units = Math.ceil(
-      Math.max(itemSizeBytes(item), previous ? itemSizeBytes(previous) : 0) / 1024,
-    );
-    const indexes = this.indexKeys.filter(
-      (name) => item[name] !== undefined || previous?.[name] !== undefined,
-    );
-    this.capacity.writeUnits += Math.max(1, units) * (1 + indexes.length);
+    const base = units(Math.max(itemSizeBytes(item), previous ? itemSizeBytes(previous) : 0));
+    this.bill(item.kind?.S ?? 'unknown', base + this.indexUnits(previous, item));
     this.capacity.itemWrites++;
     this.items.set(key, item);
+  }
+
+  private delete(key: Item): void {
+    const previous = this.items.get(keyOf(key));
+    if (previous === undefined) {
+      this.bill('unknown', 1);
+      return;
+    }
+    this.bill(
+      previous.kind?.S ?? 'unknown',
+      units(itemSizeBytes(previous)) + this.indexUnits(previous, undefined),
+    );
+    this.items.delete(keyOf(key));
+  }
+
+  /** What the table holds now, by the `kind` of its items. */
+  storedBytes(): Map<string, StoredBytes> {
+    const byKind = new Map<string, StoredBytes>();
+    for (const item of this.items.values()) {
+      const kind = item.kind?.S ?? 'unknown';
+      const entries = this.indexes
+        .map((index) => this.entryOf(item, index))
+        .filter((entry): entry is Item => entry !== undefined);
+      const stored = byKind.get(kind) ?? {
+        items: 0,
+        tableBytes: 0,
+        indexEntries: 0,
+        indexBytes: 0,
+      };
+      byKind.set(kind, {
+        items: stored.items + 1,
+        tableBytes: stored.tableBytes + itemSizeBytes(item) + STORAGE_OVERHEAD_BYTES,
+        indexEntries: stored.indexEntries + entries.length,
+        indexBytes:
+          stored.indexBytes +
+          entries.reduce((sum, entry) => sum + itemSizeBytes(entry) + STORAGE_OVERHEAD_BYTES, 0),
+      });
+    }
+    return byKind;
   }
 
   /** `attribute_not_exists(pk)`, `attribute_exists(pk)` or `version = :read`, as the store writes. */
@@ -204,7 +315,7 @@ export class InMemoryDynamoDb {
         for (const writes of Object.values(requests)) {
           for (const write of writes) {
             if (write.PutRequest) this.put(write.PutRequest.Item);
-            if (write.DeleteRequest) this.items.delete(keyOf(write.DeleteRequest.Key));
+            if (write.DeleteRequest) this.delete(write.DeleteRequest.Key);
           }
         }
         return { UnprocessedItems: {} };
@@ -217,8 +328,8 @@ export class InMemoryDynamoDb {
       case 'PutItem': {
         const item = input.Item as Item;
         if (!this.conditionHolds(input, this.items.get(keyOf(item)))) {
-          // A failed condition still consumes the write.
-          this.capacity.writeUnits += Math.max(1, Math.ceil(itemSizeBytes(item) / 1024));
+          // A failed condition still consumes the write (of the table item only).
+          this.bill(item.kind?.S ?? 'unknown', units(itemSizeBytes(item)));
           throw conditionalCheckFailed();
         }
         this.put(item);
@@ -229,7 +340,7 @@ export class InMemoryDynamoDb {
         const key = keyOf(input.Key as Item);
         const stored = this.items.get(key);
         if (!this.conditionHolds(input, stored) || stored === undefined) {
-          this.capacity.writeUnits += 1;
+          this.bill('unknown', 1);
           throw conditionalCheckFailed();
         }
         const match = /^ADD (\w+) (:\w+)$/.exec(String(input.UpdateExpression));

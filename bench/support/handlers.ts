@@ -9,7 +9,7 @@ import { SnsAlertPublisher } from '../../lambda/adapters/sns-alert-publisher';
 import { DEFAULT_INGEST_CONFIG } from '../../lambda/ingest/config';
 import { createHandler, type IngestHandler } from '../../lambda/ingest/create-handler';
 import type { IngestObserver } from '../../lambda/ports/observer';
-import { silentLogger } from '../../lambda/ports/telemetry';
+import { type Logger, type Metrics, silentLogger } from '../../lambda/ports/telemetry';
 import { type BaselineHandler, createBaselineHandler } from '../baseline/handler';
 
 export const TOPICS = {
@@ -49,7 +49,12 @@ export interface ContestantClients {
 
 export function voisoSecHandler(
   clients: ContestantClients,
-  options: { observer?: IngestObserver; backoff?: Partial<BackoffOptions> } = {},
+  options: {
+    observer?: IngestObserver;
+    backoff?: Partial<BackoffOptions>;
+    metrics?: Metrics;
+    logger?: Logger;
+  } = {},
 ): IngestHandler {
   return createHandler({
     store: new DynamoDbEventStore({
@@ -59,8 +64,9 @@ export function voisoSecHandler(
     }),
     alerts: new SnsAlertPublisher({ client: clients.sns, topics: TOPICS }),
     config: DEFAULT_INGEST_CONFIG,
-    logger: silentLogger,
+    logger: options.logger ?? silentLogger,
     observer: options.observer,
+    metrics: options.metrics,
   });
 }
 
