@@ -3,7 +3,9 @@
 // layout the ingest handler writes, alarms, outputs, and no hard-coded names.
 import { Match, type Template } from 'aws-cdk-lib/assertions';
 import { parseDetectionSettings } from '../../contract/config';
+import { MAX_MESSAGE_BYTES } from '../../contract/limits';
 import { METRICS } from '../../contract/metrics';
+import { MAX_QUARANTINE_BODY_BYTES } from '../../lambda/core/items';
 import { PIPELINE_DEFAULTS } from '../../contract/pipeline-defaults';
 import { INDEXES, TABLE_KEYS, TTL_ATTRIBUTE } from '../../contract/table';
 import { buildStack, fullContext, logicalIdOf, PHYSICAL_NAME_PROPERTIES } from './support';
@@ -101,6 +103,14 @@ describe('events queue', () => {
       deadLetterTargetArn: arnOf(ids.dlq as string),
       maxReceiveCount: 5,
     });
+  });
+
+  it('refuses at the door any message larger than the function can quarantine whole', () => {
+    const queue = template.toJSON().Resources[ids.queue as string].Properties;
+
+    // SQS's own default is now 1 MiB; an oversized body must be refused to Voiso, not lost.
+    expect(queue.MaximumMessageSize).toBe(MAX_MESSAGE_BYTES);
+    expect(MAX_MESSAGE_BYTES).toBeLessThanOrEqual(MAX_QUARANTINE_BODY_BYTES);
   });
 
   it('denies every request that does not use TLS, on both queues', () => {
