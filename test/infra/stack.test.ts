@@ -570,6 +570,7 @@ describe('outputs and names', () => {
         'OpsTopicArn',
         'VoisoCredentialsSecretName',
         'DashboardUrl',
+        'IngestFunctionName',
       ].sort(),
     );
   });
