@@ -328,7 +328,7 @@ function registerRules(program: Command): void {
     )
     .action((options) => {
       const set = runRules(options);
-      out(options.json ? terminalSafeJson(set) : formatRules(set));
+      out(options.json ? terminalSafeJson(set) : formatRules(set, terminalWidth() ?? 120));
     });
 }
 

@@ -162,7 +162,11 @@ export const suppressionFields = (s: Suppression): string =>
     s[field] === undefined ? [] : [`${field}=${String(s[field])}`],
   ).join(' ');
 
-export function formatRules(set: RuleSet): string {
+export function formatRules(set: RuleSet, width = 120): string {
+  const byPair = new Map<string, RuleView[]>();
+  for (const rule of set.rules) byPair.set(rule.pair, [...(byPair.get(rule.pair) ?? []), rule]);
+  // The condition takes what the other columns leave of the width, wrapping between words.
+  const condition = Math.max(30, width - 57);
   const lines = [
     `Configuration: ${printable(set.configuration)}`,
     `Alert threshold: ${set.alertThreshold} (events and incidents at or above it are alerted; critical ones also go to the critical topic)`,
@@ -170,19 +174,19 @@ export function formatRules(set: RuleSet): string {
       ? 'Folding: off (every alert goes out on its own)'
       : `Folding window: ${minutesText(set.foldingWindowMinutes)} (repeats of one rule in one call center at one severity fold into one summary)`,
     '',
-    `Single-event rules (${set.rules.length}; an event's severity is the highest that fires):`,
+    `Single-event rules (${set.rules.length}, by pair; an event's severity is the highest that fires):`,
     renderTable(
-      ['rule', 'pair', 'severity', 'condition', 'alerts'],
-      set.rules.map((r) => [
-        r.id,
-        r.pair,
-        r.severity,
-        r.base
-          ? `${r.condition} (every event of the pair)`
-          : `${r.condition} [${r.evidence.join(', ')}]`,
-        r.alerts,
+      ['pair / rule', 'severity', 'alerts', 'condition [params it reads]'],
+      [...byPair].flatMap(([pair, rules]) => [
+        [pair, '', '', ''],
+        ...rules.map((r) => [
+          `  ${r.id}`,
+          r.severity,
+          r.alerts,
+          r.base ? `${r.condition} (every event)` : `${r.condition} [${r.evidence.join(', ')}]`,
+        ]),
       ]),
-      { maxWidths: [32, 30, 8, 70, 10], wrap: [false, false, false, true, false] },
+      { maxWidths: [33, 8, 10, condition], wrap: [false, false, false, true] },
     ),
     `  any other pair: ${set.unrecognised.rule}, ${set.unrecognised.severity} (stored, flagged unrecognised)`,
   ];
@@ -194,23 +198,30 @@ export function formatRules(set: RuleSet): string {
         (o.documented ? '' : ' (not a documented Voiso event)'),
     );
   }
+  const tuned = Math.min(
+    30,
+    Math.max('tuned'.length, ...set.detections.map((d) => d.tuned.join(', ').length)),
+  );
+  const threshold = Math.max(24, width - 67 - tuned);
   lines.push(
     '',
     `Detections (${set.detections.length}, ${set.detections.filter((d) => d.enabled).length} on):`,
     renderTable(
-      ['detection', 'state', 'window', 'threshold', 'severity', 'alerts', 'tuned'],
+      ['detection', 'state', 'window', 'severity', 'alerts', 'threshold', 'tuned'],
       set.detections.map((d) => [
         d.id,
         d.enabled ? 'on' : 'off',
         minutesText(d.windowMinutes),
-        d.threshold === undefined ? 'sequence' : `${d.threshold} ${d.thresholdMeans ?? ''}`.trim(),
         d.severity,
         d.alerts === 'admins' ? 'admins only' : d.alerts,
+        d.threshold === undefined
+          ? 'a sequence'
+          : `${d.threshold} ${d.thresholdMeans ?? ''}`.trim(),
         d.tuned.join(', '),
       ]),
       {
-        maxWidths: [26, 5, 6, 60, 8, 11, 30],
-        wrap: [false, false, false, true, false, false, true],
+        maxWidths: [26, 5, 6, 8, 11, threshold, tuned],
+        wrap: [false, false, false, false, false, true, true],
       },
     ),
   );
