@@ -5,6 +5,7 @@
 // same run; request and capacity counts do not depend on speed at all.
 import './support/quiet-sdk';
 import { cpus } from 'node:os';
+import { measureBacktest } from './figures/backtest';
 import { measureBundle } from './figures/bundle';
 import { COST_ASSUMPTIONS, costPerMillion, PRICES } from './figures/cost';
 import { type EndToEndFigure, measureEndToEnd } from './figures/end-to-end';
@@ -166,6 +167,17 @@ async function main() {
       `deliveries (e-mail, HTTPS), CloudWatch logs/metrics and idle SQS polling not included; Lambda duration = CPU ` +
       `x ${f(COST_ASSUMPTIONS.fullCpuMemoryMb / COST_ASSUMPTIONS.memoryMb, 1)} (CPU share at ${COST_ASSUMPTIONS.memoryMb} MB) + ` +
       `${COST_ASSUMPTIONS.roundTripMs} ms per sequential round trip, full batches of ${COST_ASSUMPTIONS.batchSize}`,
+  );
+  const backtest = await measureBacktest(quick ? 100_000 : 1_000_000, quick ? 50_000 : 200_000);
+  say(
+    `backtest, ${backtest.replay.events.toLocaleString('en-US')} stored events: replay (rules, detections, folding) ` +
+      `${f(backtest.replay.wallSeconds)} s = ${f(backtest.replay.eventsPerSecond, 0)} events/s ` +
+      `(${f(backtest.replay.cpuSeconds)} s CPU; ${backtest.replay.incidents} incidents, ${backtest.replay.alerts} alerts); ` +
+      `table read of ${backtest.read.events.toLocaleString('en-US')} events ${f(backtest.read.wallSeconds)} s in memory ` +
+      `(${backtest.read.requests.discovery} + ${backtest.read.requests.events} queries; finding ${backtest.read.callcenters} call centers ` +
+      `read ${f(backtest.read.megabytes.discovery)} MB of the severity index, ${f(backtest.read.keysOnlyDiscovery.megabytes)} MB were it keys only, ` +
+      `a Scan ${f(backtest.read.scanAlternative.megabytes)} MB); estimated total ${f(backtest.estimatedSeconds)} s ` +
+      `(target < 60 s: ${mark(backtest.estimatedSeconds < 60)})`,
   );
   say(
     `machine: ${cpus().length} cores, ${cpus()[0]?.model ?? 'unknown CPU'}, node ${process.version}; ` +

@@ -155,5 +155,10 @@ export class VoisoSecStack extends Stack {
       "Secret holding Voiso's access key id and secret (voiso-sec connection-info prints them)",
     );
     output('DashboardUrl', this.monitoring.dashboardUrl, 'Pipeline health');
+    output(
+      'IngestFunctionName',
+      this.ingest.function.functionName,
+      'The ingest function: voiso-sec status reads the deployed detection settings from it',
+    );
   }
 }

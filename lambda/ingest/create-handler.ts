@@ -13,8 +13,8 @@
 // one write (events, claims, states), the publish, one write to record what went out; plus one
 // read and one write only in batches that find an incident or must finish one.
 import type { SQSBatchResponse, SQSEvent } from 'aws-lambda';
-import { DETECTIONS, type DetectionId } from '../../contract/detections';
-import { type IncidentOutcome, resolveTunings } from '../core/detections/engine';
+import type { DetectionId } from '../../contract/detections';
+import { type IncidentOutcome, resolveTunings, stateRetainMs } from '../core/detections/engine';
 import { expiryFor } from '../core/items';
 import { callcenterKey, eventSortKey } from '../core/keys';
 import type { AlertPublisher } from '../ports/alert-publisher';
@@ -53,8 +53,6 @@ export type IngestHandler = (
   context?: InvocationContext,
 ) => Promise<SQSBatchResponse>;
 
-const MINUTE_MS = 60_000;
-
 export function createHandler(deps: IngestDeps): IngestHandler {
   const { store, alerts, config } = deps;
   const { detection, retentionDays } = config;
@@ -63,10 +61,7 @@ export function createHandler(deps: IngestDeps): IngestHandler {
   const clock = deps.now ?? (() => new Date());
   const observer = deps.observer ?? {};
   const tunings = resolveTunings(detection);
-  /** A group's state outlives its newest event by its retention, plus a day for late ones. */
-  const stateRetainMs = (id: DetectionId) =>
-    2 * (detection.detections[id]?.windowMinutes ?? DETECTIONS[id].windowMinutes) * MINUTE_MS +
-    1_440 * MINUTE_MS;
+  const stateRetention = (id: DetectionId) => stateRetainMs(detection, id);
 
   return async (sqsEvent, context) => {
     const receivedAt = clock();
@@ -107,7 +102,7 @@ export function createHandler(deps: IngestDeps): IngestHandler {
         outcomes: beforeWrite.outcomes,
         detectionsOf: detectionsByEvent(found.outcomes.values()),
       },
-      { tunings, nowMs: startedAt, deadline: deadlines.store, stateRetainMs },
+      { tunings, nowMs: startedAt, deadline: deadlines.store, stateRetainMs: stateRetention },
       logger,
     );
     const incidentAlerts = planIncidentAlerts(

@@ -5,9 +5,9 @@ import { Match, type Template } from 'aws-cdk-lib/assertions';
 import { parseDetectionSettings } from '../../contract/config';
 import { MAX_MESSAGE_BYTES } from '../../contract/limits';
 import { METRICS } from '../../contract/metrics';
-import { MAX_QUARANTINE_BODY_BYTES } from '../../lambda/core/items';
 import { PIPELINE_DEFAULTS } from '../../contract/pipeline-defaults';
 import { INDEXES, TABLE_KEYS, TTL_ATTRIBUTE } from '../../contract/table';
+import { MAX_QUARANTINE_BODY_BYTES } from '../../lambda/core/items';
 import { buildStack, fullContext, logicalIdOf, PHYSICAL_NAME_PROPERTIES } from './support';
 
 const STACK = 'VoisoSecTest';
@@ -580,6 +580,7 @@ describe('outputs and names', () => {
         'OpsTopicArn',
         'VoisoCredentialsSecretName',
         'DashboardUrl',
+        'IngestFunctionName',
       ].sort(),
     );
   });
