@@ -58,6 +58,8 @@ export interface BacktestContext {
   readonly duplicates: number;
   /** Stored events past their expiry: left out. */
   readonly expired: number;
+  /** Events of an input file outside the range asked for: left out. */
+  readonly outOfRange?: number;
   /** Event time of the first and last event replayed, epoch ms. */
   readonly first?: number;
   readonly last?: number;
@@ -168,7 +170,8 @@ export function formatBacktest(
       context.last !== undefined &&
       `${minute(context.first)} to ${minute(context.last)} UTC`,
     context.duplicates > 0 && plural(context.duplicates, 'duplicate'),
-    context.malformed > 0 && `${plural(context.malformed, 'malformed line')} (quarantined)`,
+    context.malformed > 0 && `${plural(context.malformed, 'malformed line')}, to be quarantined`,
+    (context.outOfRange ?? 0) > 0 && `${plural(context.outOfRange ?? 0, 'line')} outside the range`,
     context.expired > 0 && `${plural(context.expired, 'expired event')}`,
     result.suppressed > 0 && `${result.suppressed} suppressed`,
   ].filter((text): text is string => typeof text === 'string');

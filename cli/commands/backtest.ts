@@ -44,6 +44,7 @@ interface Source {
   readonly description: string;
   readonly malformed: number;
   readonly expired: number;
+  readonly outOfRange?: number;
 }
 
 /** Each line classified as the ingest function classifies a message body. */
@@ -52,6 +53,7 @@ function fromInput(file: string, range: TimeRange | undefined, warn: (m: string)
   for (const warning of input.warnings) warn(warning);
   const events: ReplayEvent[] = [];
   let malformed = 0;
+  let outOfRange = 0;
   for (const { body } of input.bodies) {
     // Normalising does not depend on the configuration; the replay classifies again with it.
     const verdict = classifyMessage(body, DEFAULT_DETECTION_SETTINGS);
@@ -61,7 +63,10 @@ function fromInput(file: string, range: TimeRange | undefined, warn: (m: string)
     }
     const { normalised } = verdict;
     const ms = timeMs(normalised.time);
-    if (range && (ms < range.from.getTime() || ms > range.to.getTime())) continue;
+    if (range && (ms < range.from.getTime() || ms > range.to.getTime())) {
+      outOfRange++;
+      continue;
+    }
     events.push({
       id: normalised.id,
       time: normalised.time,
@@ -76,6 +81,7 @@ function fromInput(file: string, range: TimeRange | undefined, warn: (m: string)
     description: file === '-' ? 'standard input' : file,
     malformed,
     expired: 0,
+    outOfRange,
   };
 }
 
@@ -152,6 +158,7 @@ export async function runBacktest(
       malformed: source.malformed,
       duplicates: source.events.length - events.length,
       expired: source.expired,
+      ...(source.outOfRange !== undefined && { outOfRange: source.outOfRange }),
       ...(events.length > 0 && {
         first: events[0]?.timeMs,
         last: events[events.length - 1]?.timeMs,

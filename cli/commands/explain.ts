@@ -133,8 +133,19 @@ async function configurationFor(
       return { detection: state.detection, source: state.configuration ?? 'the local pipeline' };
     }
   } else if (options.table === undefined) {
-    const deployed = await deployedDetection(options, await stackOutputs(options));
+    // Not being allowed to read the function's configuration must not stop the explanation.
+    const deployed = await deployedDetection(options, await stackOutputs(options)).catch(
+      (error: unknown) => ({
+        ok: false as const,
+        problem: error instanceof Error ? error.message : String(error),
+      }),
+    );
     if (deployed.ok) return deployed;
+    const loaded = loadDetectionConfiguration('--config', undefined);
+    return {
+      detection: loaded.detection,
+      source: `${loaded.source}; the deployed one could not be read: ${deployed.problem}`,
+    };
   }
   const loaded = loadDetectionConfiguration('--config', undefined);
   return { detection: loaded.detection, source: loaded.source };
