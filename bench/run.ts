@@ -10,6 +10,7 @@ import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { cpus } from 'node:os';
 import { join } from 'node:path';
 import { PIPELINE_DEFAULTS } from '../contract/pipeline-defaults';
+import { measureBacktest } from './figures/backtest';
 import { measureBundle } from './figures/bundle';
 import {
   batchSizeAt,
@@ -252,6 +253,16 @@ async function main() {
     `ingest bundle: ${bundle.bundleBytes.toLocaleString('en-US')} bytes minified; module load ${f(bundle.loadMs)} ms = ` +
       `${f(bundle.ratio, 2)}x the bare DynamoDB + SNS clients (median of ${bundle.runs} fresh processes)`,
   );
+  const backtest = await measureBacktest(quick ? 100_000 : 1_000_000, quick ? 50_000 : 200_000);
+  say(
+    `backtest, ${backtest.replay.events.toLocaleString('en-US')} stored events: replay (rules, detections, folding) ` +
+      `${f(backtest.replay.wallSeconds)} s = ${f(backtest.replay.eventsPerSecond, 0)} events/s ` +
+      `(${f(backtest.replay.cpuSeconds)} s CPU; ${backtest.replay.incidents} incidents, ${backtest.replay.alerts} alerts); ` +
+      `table read of ${backtest.read.events.toLocaleString('en-US')} events ${f(backtest.read.wallSeconds)} s in memory ` +
+      `(${backtest.read.requests.discovery} + ${backtest.read.requests.events} queries; finding ${backtest.read.callcenters} call centers ` +
+      `read ${f(backtest.read.megabytes.discovery, 4)} MB of the registry, a Scan ${f(backtest.read.scanAlternative.megabytes)} MB); ` +
+      `estimated total ${f(backtest.estimatedSeconds)} s (target < 60 s: ${mark(backtest.estimatedSeconds < 60)})`,
+  );
   const tookSeconds = (Date.now() - startedAt) / 1000;
   const machine = { cores: cpus().length, cpu: cpus()[0]?.model, node: process.version };
   say(
@@ -310,6 +321,7 @@ async function main() {
     requests,
     endToEnd: e2e,
     bundle,
+    backtest,
     lines,
   };
   if (readme) {

@@ -2,16 +2,20 @@
 // one-line message and an exit code scripts can trust (0 ok, 1 failure, 2 usage).
 import { Command, CommanderError, Option } from 'commander';
 import { DEFAULT_STACK_NAME } from './aws';
+import { formatBacktest } from './backtest/report';
+import { DEFAULT_BACKTEST_SINCE, runBacktest } from './commands/backtest';
 import {
   connectionInfo,
   connectionInfoDocument,
   formatConnectionInfo,
   localConnectionInfo,
 } from './commands/connection-info';
+import { DEFAULT_EXPLAIN_SINCE, formatExplanation, runExplain } from './commands/explain';
 import { runLocal, SLACK_WEBHOOK_ENV } from './commands/local';
 import { formatQuery } from './commands/query/format';
 import { runQuery } from './commands/query/run';
 import { runRedrive } from './commands/redrive';
+import { formatRules, runRules } from './commands/rules';
 import { runSend } from './commands/send';
 import { formatSimulation, runSimulation } from './commands/simulate';
 import {
@@ -21,6 +25,9 @@ import {
   EXIT,
   UsageError,
 } from './errors';
+import { deployedStatus } from './status/deployed';
+import { formatStatus } from './status/format';
+import { localStatus } from './status/local';
 import { plural, terminalSafeJson, terminalWidth } from './terminal';
 
 const out = (line: string) => process.stdout.write(`${line}\n`);
@@ -206,7 +213,12 @@ function registerQuery(program: Command): void {
       .option('--type <type>', 'event type (with --event)')
       .option('--event <event>', 'event name (with --type)')
       .option('--severity <level>', 'at or above: info, low, medium, high, critical')
+      .option(
+        '--ip <address-or-cidr>',
+        'events whose ip, from or to is this address or lies in (or contains) this range',
+      )
       .option('--quarantined', 'list quarantined (malformed) messages instead of events')
+      .option('--incidents', 'list incidents (detections over several events) instead of events')
       .option('--output <format>', 'table, json or csv (default: table on a terminal, else json)')
       .option('--wide', 'table: every column and every character, whatever the terminal width')
       .option('--limit <n>', 'at most this many rows', '1000')
@@ -223,10 +235,18 @@ function registerQuery(program: Command): void {
         'voiso-sec query --type app_login --event ip_changed --since 30d --wide',
         'voiso-sec query --type allowed_ip --event ip_added --since 30d --output json',
         'voiso-sec query --quarantined --since 7d --local',
+        'voiso-sec query --ip 198.51.100.23 --since 30d',
+        'voiso-sec query --ip 203.0.113.0/24 --callcenter acme --since 90d --output csv',
+        'voiso-sec query --incidents --since 30d --severity critical',
       ) +
         '\n--user matches the address exactly as Voiso sent it (case-sensitive): query the\n' +
         'spelling Voiso uses, e.g. as shown in `voiso-sec query --since 7d`.\n' +
-        'The table fits the terminal, dropping the least useful columns first; --wide shows all.\n',
+        'The table fits the terminal, dropping the least useful columns first; --wide shows all.\n' +
+        '--ip reads the five pairs that carry addresses (byPairSeverity index) and keeps events whose ip,\n' +
+        'from or to overlaps the address or range: an address in the range, a range inside it, or a\n' +
+        'range that contains it (an allow-list entry that lets the address in).\n' +
+        '--incidents reads the incidents by the month they began (INCIDENTS#<yyyy-mm>); it takes\n' +
+        '--callcenter and --severity.\n',
     )
     .action(async (options) => {
       const result = await runQuery(options);
@@ -285,6 +305,178 @@ function registerRedrive(program: Command): void {
     .action(async (options) => runRedrive(options, out));
 }
 
+function registerRules(program: Command): void {
+  program
+    .command('rules')
+    .description(
+      'Print the effective rule set: single-event rules, overrides, detections, threshold, folding, suppressions',
+    )
+    .option(
+      '--config <file>',
+      'a cdk.json ("voiso-sec" context) or a detection settings JSON (default: ./cdk.json if present)',
+    )
+    .option('--json', 'print the rule set as one JSON document')
+    .addHelpText(
+      'after',
+      examples(
+        'voiso-sec rules',
+        'voiso-sec rules --config ../deploy/cdk.json',
+        'voiso-sec rules --config examples/detection-config.json --json | jq .detections',
+      ) +
+        '\nA pair in severityOverrides or a suppression that is not one of the 12 documented Voiso\n' +
+        'events is listed under Warnings, with the documented pair it was probably meant to be.\n',
+    )
+    .action((options) => {
+      const set = runRules(options);
+      out(options.json ? terminalSafeJson(set) : formatRules(set, terminalWidth() ?? 120));
+    });
+}
+
+function registerBacktest(program: Command): void {
+  withAws(
+    program
+      .command('backtest')
+      .description(
+        'Replay past events through the rules and detections (the Lambda engine): the incidents and alerts that would have gone out; writes and publishes nothing',
+      )
+      .option(
+        '--input <file>',
+        'a JSON Lines file of Voiso events (one message body per line); - for standard input',
+      )
+      .option('--local', 'the running `voiso-sec local` pipeline’s table')
+      .option('--table <name>', 'table name instead of the stack’s')
+      .option('--endpoint <url>', 'DynamoDB endpoint override')
+      .option(
+        '--since <duration>',
+        `events from this long ago until now (default ${DEFAULT_BACKTEST_SINCE}; a file: every line)`,
+      )
+      .option('--from <time>', 'start of the range (ISO-8601)')
+      .option('--to <time>', 'end of the range (ISO-8601, default now)')
+      .option(
+        '--config <file>',
+        'configuration under test: a cdk.json or a detection settings JSON (default: ./cdk.json if present)',
+      )
+      .option('--compare <file>', 'a second configuration: the alerts it would add and remove')
+      .option('--json', 'print { incidents, alerts: { byRule, byDay, total }, compare } as JSON'),
+  )
+    .addHelpText(
+      'after',
+      examples(
+        'voiso-sec backtest --input examples/attack-timeline.jsonl',
+        'voiso-sec backtest --stack VoisoSec --since 30d --compare tuned-cdk.json',
+        'voiso-sec backtest --local --since 7d --json | jq .alerts.byRule',
+        'voiso-sec backtest --input events.jsonl --config cdk.json --compare try.json --json | jq .compare',
+      ) +
+        '\nThe replay runs the same code as the ingest function: the single-event rules with the\n' +
+        'configuration under test, the detections over the events in batches of 100 with each\n' +
+        "group's state carried between batches, and folding. It takes every event as arriving at\n" +
+        'its own time, in time order: detections use event time anyway; folding (how often people\n' +
+        'are told) then gives the summaries a stream arriving in real time would have produced.\n' +
+        'A table is read with parallel queries per call center and time slice; the call centers are\n' +
+        "found from the table's registry of call centers. Alerts are counted once each (a\n" +
+        'critical one also goes to the critical topic).\n',
+    )
+    .action(async (options) => {
+      const backtest = await runBacktest(options, warn);
+      out(
+        options.json
+          ? terminalSafeJson(backtest.document)
+          : formatBacktest(
+              backtest.result,
+              backtest.comparison,
+              backtest.context,
+              backtest.compared,
+            ),
+      );
+    });
+}
+
+function registerExplain(program: Command): void {
+  withAws(
+    program
+      .command('explain')
+      .description(
+        'Why an event or an incident alerted (or did not): rules, thresholds, suppressions, detections and the alerts that went out',
+      )
+      .argument('<id>', 'an event id (eventId in query --output json) or an incident id (inc-...)')
+      .option('--callcenter <name>', 'the event’s call center: search its partition only')
+      .option(
+        '--since <duration>',
+        `how far back to search for an event or incident that has no alert record (default ${DEFAULT_EXPLAIN_SINCE})`,
+      )
+      .option('--from <time>', 'start of the search range (ISO-8601)')
+      .option('--to <time>', 'end of the search range (ISO-8601, default now)')
+      .option(
+        '--config <file>',
+        'judge with this configuration (default: the deployed or local one, else ./cdk.json)',
+      )
+      .option('--local', 'the running `voiso-sec local` pipeline')
+      .option('--table <name>', 'table name instead of the stack’s')
+      .option('--endpoint <url>', 'DynamoDB endpoint override')
+      .option('--json', 'print the explanation as one JSON document'),
+  )
+    .addHelpText(
+      'after',
+      examples(
+        'voiso-sec explain inc-WD7KEXo2q3cErBM8aqLf_G',
+        'voiso-sec explain 8xDpbKKVqtEbT0cPyHnWfA --local',
+        'voiso-sec explain 8xDpbKKVqtEbT0cPyHnWfA --callcenter acme --since 90d',
+        'voiso-sec explain inc-WD7KEXo2q3cErBM8aqLf_G --json | jq .events',
+      ) +
+        '\nFinding the item: an alerted or folded event, and an alerted incident, have an alert\n' +
+        'record (ALERT#<id>) that names their key: one read, whatever their age. Any other event is\n' +
+        'looked for by its id in the sort keys of the range (--since, default 30d): in its call\n' +
+        "center's partition with --callcenter (fastest), else in every call center's partition\n" +
+        "(the table's registry names them), keys only. Any other incident is looked for in the\n" +
+        'months of the range.\n' +
+        'Rules are judged again with the configuration in use (the deployed function’s\n' +
+        'DETECTION_CONFIG, the local pipeline’s, or --config), beside what was stored.\n',
+    )
+    .action(async (id: string, options) => {
+      const explanation = await runExplain(id, options);
+      out(options.json ? terminalSafeJson(explanation) : formatExplanation(explanation));
+    });
+}
+
+function registerStatus(program: Command): void {
+  withAws(
+    program
+      .command('status')
+      .description(
+        'Is the deployment healthy end to end, and is anyone receiving its alerts? Exit 0 healthy, 1 a problem found',
+      )
+      .option('--local', 'the running `voiso-sec local` pipeline (queues, table, newest event)')
+      .option('--json', 'print the checks as one JSON document'),
+  )
+    .addHelpText(
+      'after',
+      examples(
+        'voiso-sec status',
+        'voiso-sec status --stack VoisoSecStaging --region eu-west-1',
+        'voiso-sec status --json | jq -r \'.checks[] | select(.level != "ok") | .summary\'',
+        'voiso-sec status --local',
+      ) +
+        '\nChecks: the stack and its configuration (the ingest function’s DETECTION_CONFIG), each\n' +
+        "topic's subscribers (none, or e-mail still pending confirmation, is a problem), the last\n" +
+        'message sent to the queue, queue and dead-letter depths and oldest ages, alarms in ALARM,\n' +
+        "messages quarantined in the last 24 h, and the age of Voiso's active access key and whether\n" +
+        'a previous key is still active. Exit 0: no problem (warnings allowed); 1: a problem found,\n' +
+        'or a check could not run (a denied call); 2: a usage mistake (unknown stack, no credentials).\n' +
+        'Reads only: cloudformation:DescribeStacks, ListStackResources; lambda:GetFunctionConfiguration;\n' +
+        'sns:ListSubscriptionsByTopic; sqs:GetQueueAttributes; cloudwatch:GetMetricData, DescribeAlarms;\n' +
+        'dynamodb:Query; iam:ListAccessKeys, GetAccessKeyLastUsed.\n',
+    )
+    .action(async (options) => {
+      const status = options.local ? await localStatus() : await deployedStatus(options);
+      out(options.json ? terminalSafeJson(status) : formatStatus(status));
+      if (!status.healthy) {
+        throw new CommandFailure(
+          `${plural(status.problems.length, 'problem')} found: ${status.problems.join('; ')}`,
+        );
+      }
+    });
+}
+
 export function buildProgram(): Command {
   const program = new Command('voiso-sec')
     .description("Receive, store and alert on Voiso's security event stream")
@@ -297,6 +489,10 @@ export function buildProgram(): Command {
   registerQuery(program);
   registerConnectionInfo(program);
   registerRedrive(program);
+  registerRules(program);
+  registerBacktest(program);
+  registerExplain(program);
+  registerStatus(program);
   for (const command of program.commands) {
     command.configureOutput(errorOutput(`voiso-sec ${command.name()}`));
   }

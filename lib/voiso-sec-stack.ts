@@ -169,5 +169,10 @@ export class VoisoSecStack extends Stack {
     );
     const dashboardUrl = this.monitoring.dashboardUrl;
     if (dashboardUrl !== undefined) output('DashboardUrl', dashboardUrl, 'Pipeline health');
+    output(
+      'IngestFunctionName',
+      this.ingest.function.functionName,
+      'The ingest function: voiso-sec status reads the deployed detection settings from it',
+    );
   }
 }

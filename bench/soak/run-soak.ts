@@ -20,7 +20,9 @@ import {
   evaluateGroup,
   resolveTunings,
 } from '../../lambda/core/detections/engine';
-import type { EventItem } from '../../lambda/core/items';
+import type { DetectionEvent } from '../../lambda/core/detections/model';
+import { buildEventItem, type EventItem } from '../../lambda/core/items';
+import { classifyMessage } from '../../lambda/core/message';
 import { type IncidentItem, timeMs } from '../../lambda/core/records';
 import { createFlush } from '../../lambda/flush/create-flush';
 import { detectionEventOf } from '../../lambda/ingest/batch';
@@ -227,9 +229,10 @@ export async function runSoak(options: SoakOptions): Promise<SoakResult> {
       concurrentContents: concurrentContents(intervals),
       folded,
       incidents,
-      expectedIncidents: incidentsOfAll(
-        items.filter((item): item is EventItem => item.kind === 'event'),
-      ),
+      expectedIncidents: incidentsOfAll([
+        ...items.filter((item): item is EventItem => item.kind === 'event').map(detectionEventOf),
+        ...deadLettered.map((message) => deadLetteredEvent(message.body)),
+      ]),
     });
     return {
       verdict,
@@ -300,9 +303,28 @@ function observedIncident(item: IncidentItem): ObservedIncident {
   };
 }
 
-/** The incidents of all stored events evaluated at once: the oracle for batch-by-batch work. */
-function incidentsOfAll(events: readonly EventItem[]): ObservedIncident[] {
-  const all = events.map(detectionEventOf);
+/**
+ * A dead-lettered event as the detections saw it. A permanent fault refuses the event's own
+ * write, but the detection state is written in the same round trip, so the event counts (once,
+ * by id) towards its incidents: it did arrive, and it is stored when the DLQ is redriven.
+ */
+function deadLetteredEvent(body: string): DetectionEvent {
+  const verdict = classifyMessage(body, DEFAULT_INGEST_CONFIG.detection);
+  if (verdict.kind !== 'event') throw new Error(`dead-lettered body is not an event: ${body}`);
+  return detectionEventOf(
+    buildEventItem(verdict.normalised, verdict.classification, {
+      messageId: 'dead-lettered',
+      receivedAt: new Date(),
+      retentionDays: 0,
+    }),
+  );
+}
+
+/**
+ * The incidents of every event that arrived (stored or dead-lettered), evaluated at once: the
+ * oracle for batch-by-batch work.
+ */
+function incidentsOfAll(all: readonly DetectionEvent[]): ObservedIncident[] {
   const ids = new Set(all.map((e) => e.id));
   return [...contributions(all, TUNINGS).values()].flatMap((c) =>
     evaluateGroup(

@@ -194,6 +194,11 @@ export async function runLocal(
     deadLetterQueueUrl: emulators.deadLetterQueueUrl,
     deadLetterQueueArn: emulators.deadLetterQueueArn,
     tableName: emulators.tableName,
+    detection: configuration.ingest.detection,
+    configuration:
+      configuration.detectionSource === undefined
+        ? configuration.source
+        : `${configuration.detectionSource} (--detection-config)`,
   });
   // Also when the process ends another way (a crash): the next command must not trust the file.
   process.once('exit', () => clearLocalState());

@@ -46,6 +46,8 @@ export interface LocalConfigurationOptions {
   readonly detectionConfig?: string;
   /** Where to look for cdk.json when --config is not given. */
   readonly cwd?: string;
+  /** The option that named the cdk.json, for messages. @default '--config' */
+  readonly option?: string;
 }
 
 export const DEFAULT_EVENT_SOURCE: EventSourceSettings = {
@@ -116,17 +118,18 @@ export function loadLocalConfiguration(
   let source = 'defaults (no cdk.json here; --config <file> to use one)';
   let warnings: string[] = [];
   if (file !== undefined) {
-    const { config, hasContext } = fromCdkJson('--config', file);
+    const option = options.option ?? '--config';
+    const { config, hasContext } = fromCdkJson(option, file);
     // The implicit ./cdk.json may be any CDK app's; a file named on purpose must be ours.
     if (!hasContext && options.config !== undefined) {
       throw new UsageError(
-        `--config: ${file} has no "${CONFIG_CONTEXT_KEY}" context: expected ` +
+        `${option}: ${file} has no "${CONFIG_CONTEXT_KEY}" context: expected ` +
           `{ "context": { "${CONFIG_CONTEXT_KEY}": { ... } } } (an empty object uses the defaults)`,
       );
     }
     ingest = {
       retentionDays: config.retentionDays,
-      detection: runtimeDetection(`--config: ${file}`, detectionSettings(config)),
+      detection: runtimeDetection(`${option}: ${file}`, detectionSettings(config)),
       severityIndexFrom: config.severityIndexFrom,
     };
     eventSource = {
@@ -158,5 +161,42 @@ export function loadLocalConfiguration(
     warnings: configurationWarnings(detection).map(
       (warning) => `${options.detectionConfig}: ${warning}`,
     ),
+  };
+}
+
+/** Detection settings as a command that only judges events uses them, and where they came from. */
+export interface DetectionConfiguration {
+  readonly detection: DetectionSettings;
+  /** For people: the file (and context) the settings came from, or defaults. */
+  readonly source: string;
+  /** Valid settings that are probably mistakes (an unknown pair), each naming its file. */
+  readonly warnings: string[];
+}
+
+/**
+ * The detection settings of `file`, which may be a cdk.json (its "voiso-sec" context, as the
+ * stack deploys it) or a detection settings JSON (the shape of DETECTION_CONFIG and of
+ * --detection-config); without a file, ./cdk.json's when there is one, else the defaults.
+ */
+export function loadDetectionConfiguration(
+  option: string,
+  file: string | undefined,
+  cwd: string = process.cwd(),
+): DetectionConfiguration {
+  const cdk = (config?: string): DetectionConfiguration => {
+    const local = loadLocalConfiguration({ ...(config !== undefined && { config }), cwd, option });
+    return { detection: local.ingest.detection, source: local.source, warnings: local.warnings };
+  };
+  if (file === undefined) return cdk();
+  const path = resolve(cwd, file);
+  const json = readJson(option, path);
+  if (typeof json === 'object' && json !== null && !Array.isArray(json) && 'context' in json) {
+    return cdk(path);
+  }
+  const detection = runtimeDetection(`${option}: ${path}`, json);
+  return {
+    detection,
+    source: `${path} (detection settings)`,
+    warnings: configurationWarnings(detection).map((warning) => `${path}: ${warning}`),
   };
 }

@@ -4,11 +4,15 @@
 // the file (its pid is in it): a second one is refused, and only the owner deletes it.
 import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import type { DetectionSettings } from '../../contract/config';
 import { UsageError } from '../errors';
 import type { LocalResources } from './emulators';
 
 export interface LocalState extends LocalResources {
   readonly pid: number;
+  /** The detection settings the pipeline runs with, and where they came from (`status`, `explain`). */
+  readonly detection?: DetectionSettings;
+  readonly configuration?: string;
 }
 
 export const stateDir = (): string =>

@@ -4,8 +4,7 @@
 import type { AlertKind, AlertTopic } from '../../contract/alerts';
 import type { DetectionId } from '../../contract/detections';
 import type { Severity } from '../../contract/severity';
-import type { DetectionState, Incident, RecordedIncident } from './detections/engine';
-import type { Observation } from './detections/model';
+import type { DetectionState, Incident } from './detections/engine';
 import type { AuditItem, ItemKey } from './items';
 import {
   alertRecordKey,
@@ -78,14 +77,9 @@ export interface IncidentItem extends ItemKey {
   readonly expiresAt?: number;
 }
 
-export interface DetectionStateItem extends ItemKey, Versioned {
+/** A detection group's state as stored: the engine's state under its key, with an expiry. */
+export interface DetectionStateItem extends ItemKey, DetectionState {
   readonly kind: 'detection-state';
-  readonly detection: DetectionId;
-  readonly callcenter: string;
-  readonly group: string;
-  readonly since: number;
-  readonly observations: readonly Observation[];
-  readonly incidents: readonly RecordedIncident[];
   /** Wall-clock epoch seconds; the state is also treated as empty in code once past it. */
   readonly expiresAt: number;
 }

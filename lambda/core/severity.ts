@@ -19,6 +19,8 @@ export interface SeverityRule {
   readonly description: string;
   /** Absent: the pair's base rule, always fires. */
   readonly when?: (event: SecurityEvent, context: RuleContext) => boolean;
+  /** The params `when` reads: what `voiso-sec explain` shows as the rule's evidence. */
+  readonly evidence?: readonly string[];
 }
 
 /** Rule id used for (type, event) pairs Voiso has not documented. */
@@ -64,6 +66,7 @@ export const DEFAULT_RULES: readonly SeverityRule[] = [
     severity: 'critical',
     description: '10 or more failed logins',
     when: (e) => typeof e.params.count === 'number' && e.params.count >= 10,
+    evidence: ['count'],
   },
   {
     id: 'incorrect-password-admin',
@@ -71,6 +74,7 @@ export const DEFAULT_RULES: readonly SeverityRule[] = [
     severity: 'critical',
     description: 'Failed logins on an admin account',
     when: adminGroup,
+    evidence: ['access_group'],
   },
   {
     id: 'deleted-user-login',
@@ -96,6 +100,7 @@ export const DEFAULT_RULES: readonly SeverityRule[] = [
     severity: 'critical',
     description: 'Admin login from an unauthorized IP',
     when: adminGroup,
+    evidence: ['access_group'],
   },
   {
     id: 'login-ip-changed',
@@ -109,6 +114,7 @@ export const DEFAULT_RULES: readonly SeverityRule[] = [
     severity: 'high',
     description: "An admin's source IP changed",
     when: adminGroup,
+    evidence: ['access_group'],
   },
   // user
   { id: 'user-added', pair: 'user/user_added', severity: 'medium', description: 'User added' },
@@ -118,6 +124,7 @@ export const DEFAULT_RULES: readonly SeverityRule[] = [
     severity: 'high',
     description: 'Admin user added',
     when: adminGroup,
+    evidence: ['access_group'],
   },
   {
     id: 'user-deleted',
@@ -131,6 +138,7 @@ export const DEFAULT_RULES: readonly SeverityRule[] = [
     severity: 'high',
     description: 'Admin user deleted',
     when: adminGroup,
+    evidence: ['access_group'],
   },
   {
     id: 'password-changed',
@@ -144,6 +152,7 @@ export const DEFAULT_RULES: readonly SeverityRule[] = [
     severity: 'medium',
     description: 'Password changed by someone else',
     when: byOther,
+    evidence: ['who', 'user'],
   },
   {
     id: 'admin-password-changed-by-other',
@@ -151,6 +160,7 @@ export const DEFAULT_RULES: readonly SeverityRule[] = [
     severity: 'high',
     description: "An admin's password changed by someone else",
     when: (e) => byOther(e) && adminGroup(e),
+    evidence: ['who', 'user', 'access_group'],
   },
   {
     id: 'privileges-updated',
@@ -164,6 +174,7 @@ export const DEFAULT_RULES: readonly SeverityRule[] = [
     severity: 'critical',
     description: 'Admin privileges granted',
     when: (e) => isAdmin(str(e, 'to')),
+    evidence: ['to'],
   },
   // allowed_ip
   {
@@ -178,6 +189,7 @@ export const DEFAULT_RULES: readonly SeverityRule[] = [
     severity: 'critical',
     description: 'Range wider than /16 or /48 authorized',
     when: (e) => isWideRange(str(e, 'ip')),
+    evidence: ['ip'],
   },
   {
     id: 'allowlist-ip-removed',
@@ -197,6 +209,7 @@ export const DEFAULT_RULES: readonly SeverityRule[] = [
     severity: 'critical',
     description: 'Authorized range changed to wider than /16 or /48',
     when: (e) => isWideRange(str(e, 'to')),
+    evidence: ['to'],
   },
 ];
 

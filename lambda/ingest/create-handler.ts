@@ -15,8 +15,8 @@
 // published as soon as their events and claims are written, without waiting for the detection
 // states written in the same round trip; incident alerts follow once their states are written.
 import type { SQSBatchResponse, SQSEvent } from 'aws-lambda';
-import { DETECTIONS, type DetectionId } from '../../contract/detections';
-import { type IncidentOutcome, resolveTunings } from '../core/detections/engine';
+import type { DetectionId } from '../../contract/detections';
+import { type IncidentOutcome, resolveTunings, stateRetainMs } from '../core/detections/engine';
 import { expiryFor } from '../core/items';
 import { callcenterKey, eventSortKey } from '../core/keys';
 import type { AlertPublisher } from '../ports/alert-publisher';
@@ -56,8 +56,6 @@ export type IngestHandler = (
   context?: InvocationContext,
 ) => Promise<SQSBatchResponse>;
 
-const MINUTE_MS = 60_000;
-
 export function createHandler(deps: IngestDeps): IngestHandler {
   const { store, alerts, config } = deps;
   const { detection, retentionDays } = config;
@@ -68,10 +66,7 @@ export function createHandler(deps: IngestDeps): IngestHandler {
   const tunings = resolveTunings(detection);
   /** Registry entries this instance has written: each is written once per instance. */
   const registered: RegistryMemory = new Set();
-  /** A group's state outlives its newest event by its retention, plus a day for late ones. */
-  const stateRetainMs = (id: DetectionId) =>
-    2 * (detection.detections[id]?.windowMinutes ?? DETECTIONS[id].windowMinutes) * MINUTE_MS +
-    1_440 * MINUTE_MS;
+  const stateRetention = (id: DetectionId) => stateRetainMs(detection, id);
 
   return async (sqsEvent, context) => {
     const receivedAt = clock();
@@ -113,7 +108,7 @@ export function createHandler(deps: IngestDeps): IngestHandler {
         detectionsOf: detectionsByEvent(found.outcomes.values()),
         registry: registryWrites(read.readable, registered, config.severityIndexFrom),
       },
-      { tunings, nowMs: startedAt, deadline: deadlines.store, stateRetainMs },
+      { tunings, nowMs: startedAt, deadline: deadlines.store, stateRetainMs: stateRetention },
       logger,
     );
     const written = await writing.events;

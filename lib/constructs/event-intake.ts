@@ -5,6 +5,7 @@ import { Duration, RemovalPolicy, Validations } from 'aws-cdk-lib';
 import type * as kms from 'aws-cdk-lib/aws-kms';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
+import { MAX_MESSAGE_BYTES } from '../../contract/limits';
 import { PIPELINE_DEFAULTS, visibilityTimeoutFor } from '../../contract/pipeline-defaults';
 
 export interface EventIntakeProps {
@@ -72,6 +73,10 @@ export class EventIntake extends Construct {
       ...encryption(props.encryptionKey),
       enforceSSL: true,
       retentionPeriod: RETENTION,
+      // SQS now accepts up to 1 MiB; the function quarantines a body whole only up to this size
+      // (a quarantine item must fit DynamoDB's 400 KB), so the queue refuses anything larger
+      // at the door, where Voiso sees the refusal, instead of losing it later.
+      maxMessageSizeBytes: MAX_MESSAGE_BYTES,
       visibilityTimeout,
       deadLetterQueue: { queue: this.deadLetterQueue, maxReceiveCount },
       // Like the dead-letter queue: what it holds may not be stored yet. See the README's

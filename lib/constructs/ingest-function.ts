@@ -15,6 +15,7 @@ import { INGEST_ENV, POWERTOOLS_ENV } from '../../contract/environment';
 import { METRICS_NAMESPACE, type MetricsScope } from '../../contract/metrics';
 import type { Severity } from '../../contract/severity';
 import { PipelineFunction } from './pipeline-function';
+import { grantAlertTopics, grantTableKey } from './table-and-topics';
 
 export interface IngestFunctionProps {
   /** The queue Voiso sends to; its messages are the function's input. */
@@ -82,24 +83,8 @@ export class IngestFunction extends PipelineFunction {
         resources: [props.table.tableArn],
       }),
     );
-    // What DynamoDB needs from the caller for a table under a customer-managed key.
-    props.dataKey?.grant(
-      ingest,
-      'kms:Decrypt',
-      'kms:Encrypt',
-      'kms:GenerateDataKey',
-      'kms:DescribeKey',
-    );
-
-    ingest.addEnvironment(INGEST_ENV.alertsTopicArn, props.alertsTopic.topicArn);
-    props.alertsTopic.grantPublish(ingest);
-    ingest.addEnvironment(INGEST_ENV.criticalTopicArn, props.criticalTopic.topicArn);
-    props.criticalTopic.grantPublish(ingest);
-    Validations.of(this.role).acknowledge({
-      id: 'AwsSolutions-IAM5[Action::kms:GenerateDataKey*]',
-      reason:
-        "Added by topic.grantPublish and limited to the one key that encrypts this stack's topics; SNS needs GenerateDataKey (with or without plaintext) to encrypt each published message.",
-    });
+    grantTableKey(ingest, props.dataKey);
+    grantAlertTopics(this, props);
 
     ingest.addEventSource(
       new SqsEventSource(props.queue, {

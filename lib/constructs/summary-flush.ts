@@ -13,6 +13,7 @@ import { Construct } from 'constructs';
 import { INGEST_ENV, POWERTOOLS_ENV } from '../../contract/environment';
 import { METRICS_NAMESPACE, type MetricsScope } from '../../contract/metrics';
 import { PipelineFunction } from './pipeline-function';
+import { grantAlertTopics, grantTableKey } from './table-and-topics';
 
 /**
  * How often the flush runs. A window is summarised a minute after it closes (the grace that
@@ -80,23 +81,8 @@ export class SummaryFlush extends Construct {
         resources: [props.table.tableArn],
       }),
     );
-    props.dataKey?.grant(
-      fn,
-      'kms:Decrypt',
-      'kms:Encrypt',
-      'kms:GenerateDataKey',
-      'kms:DescribeKey',
-    );
-    fn.addEnvironment(INGEST_ENV.alertsTopicArn, props.alertsTopic.topicArn);
-    props.alertsTopic.grantPublish(fn);
-    fn.addEnvironment(INGEST_ENV.criticalTopicArn, props.criticalTopic.topicArn);
-    props.criticalTopic.grantPublish(fn);
-
-    Validations.of(this.flush.role).acknowledge({
-      id: 'AwsSolutions-IAM5[Action::kms:GenerateDataKey*]',
-      reason:
-        "Added by topic.grantPublish and limited to the one key that encrypts this stack's topics; SNS needs GenerateDataKey (with or without plaintext) to encrypt each published message.",
-    });
+    grantTableKey(fn, props.dataKey);
+    grantAlertTopics(this.flush, props);
     const runsAgain =
       'EventBridge Scheduler invokes the flush every few minutes and a failed run is deliberately not retried: the next run picks up the same windows (nothing is removed until its summary is out), and the SummaryFlushErrors alarm reports failures.';
     Validations.of(fn).acknowledge(

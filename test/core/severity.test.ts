@@ -4,6 +4,8 @@ import {
   type DetectionSettings,
   parseDetectionSettings,
 } from '../../contract/config';
+import type { KnownPair } from '../../contract/pairs';
+import { PAIR_FIELDS } from '../../lambda/core/event-schema';
 import { classifyMessage } from '../../lambda/core/message';
 import { DEFAULT_RULES } from '../../lambda/core/severity';
 import { voisoEvent } from '../../lambda/testing/factories';
@@ -117,6 +119,15 @@ describe('default severity table', () => {
 
   it('has unique rule ids', () => {
     expect(new Set(DEFAULT_RULES.map((r) => r.id)).size).toBe(DEFAULT_RULES.length);
+  });
+
+  it('names the documented params every condition reads (what explain shows)', () => {
+    for (const rule of DEFAULT_RULES) {
+      const documented = (PAIR_FIELDS[rule.pair as KnownPair] ?? []).map(([name]) => name);
+      expect([rule.id, rule.when === undefined]).toEqual([rule.id, rule.evidence === undefined]);
+      for (const name of rule.evidence ?? [])
+        expect([rule.id, documented]).toEqual([rule.id, expect.arrayContaining([name])]);
+    }
   });
 });
 

@@ -3,9 +3,11 @@
 // layout the ingest handler writes, alarms, outputs, and no hard-coded names.
 import { Match, type Template } from 'aws-cdk-lib/assertions';
 import { parseDetectionSettings } from '../../contract/config';
+import { MAX_MESSAGE_BYTES } from '../../contract/limits';
 import { ALARMED_METRICS, METRICS } from '../../contract/metrics';
 import { PIPELINE_DEFAULTS } from '../../contract/pipeline-defaults';
 import { INDEX_UPGRADE_STEPS, INDEXES, TABLE_KEYS, TTL_ATTRIBUTE } from '../../contract/table';
+import { MAX_QUARANTINE_BODY_BYTES } from '../../lambda/core/items';
 import { buildStack, fullContext, logicalIdOf, PHYSICAL_NAME_PROPERTIES } from './support';
 
 const STACK = 'VoisoSecTest';
@@ -109,6 +111,14 @@ describe('events queue', () => {
       deadLetterTargetArn: arnOf(ids.dlq as string),
       maxReceiveCount: 5,
     });
+  });
+
+  it('refuses at the door any message larger than the function can quarantine whole', () => {
+    const queue = template.toJSON().Resources[ids.queue as string].Properties;
+
+    // SQS's own default is now 1 MiB; an oversized body must be refused to Voiso, not lost.
+    expect(queue.MaximumMessageSize).toBe(MAX_MESSAGE_BYTES);
+    expect(MAX_MESSAGE_BYTES).toBeLessThanOrEqual(MAX_QUARANTINE_BODY_BYTES);
   });
 
   it('denies every request that does not use TLS, on both queues', () => {
@@ -631,6 +641,7 @@ describe('outputs and names', () => {
         'OpsTopicArn',
         'VoisoCredentialsSecretName',
         'DashboardUrl',
+        'IngestFunctionName',
       ].sort(),
     );
   });

@@ -1,6 +1,8 @@
 // What `query` prints: a table for people, CSV for spreadsheets, JSON for scripts.
 import { INDEX_KEY_ATTRIBUTES, TABLE_KEYS } from '../../../contract/table';
+import { DETECTION_CATALOGUE } from '../../../lambda/core/detections/catalogue';
 import type { EventItem, QuarantineItem } from '../../../lambda/core/items';
+import type { IncidentItem } from '../../../lambda/core/records';
 import { UsageError } from '../../errors';
 import { renderEventTable } from '../../event-table';
 import { renderCsv, renderTable, terminalSafeJson, terminalWidth } from '../../terminal';
@@ -9,6 +11,7 @@ import type { QueryResult, TableItem } from './read';
 export interface FormatOptions {
   readonly output?: string;
   readonly quarantined?: boolean;
+  readonly incidents?: boolean;
   /** Table: every column and every character, whatever the terminal's width. */
   readonly wide?: boolean;
 }
@@ -37,6 +40,39 @@ const EVENT_COLUMNS = [
   'sender',
 ];
 const QUARANTINE_COLUMNS = ['time', 'messageId', 'reason', 'body', 'sender'];
+const INCIDENT_COLUMNS = [
+  'start',
+  'end',
+  'severity',
+  'detection',
+  'callcenter',
+  'group',
+  'measure',
+  'events',
+  'alerted',
+  'id',
+];
+
+/** Milliseconds are what a person compares; JSON keeps all nine digits. */
+const toMillis = (time: string) => (time.length > 24 ? `${time.slice(0, 23)}Z` : time);
+
+function incidentRow(item: IncidentItem): string[] {
+  return [
+    toMillis(item.start),
+    toMillis(item.end),
+    item.severity,
+    item.detection,
+    item.callcenter,
+    item.group,
+    // A count to reach reads as measure/threshold; first-seen's threshold is days of history.
+    item.threshold === undefined || DETECTION_CATALOGUE[item.detection]?.shape === 'first-seen'
+      ? String(item.measure)
+      : `${item.measure}/${item.threshold}`,
+    String(item.eventCount),
+    item.alertDue ? 'yes' : item.suppressed ? 'suppressed' : 'below threshold',
+    item.incidentId,
+  ];
+}
 
 function eventRow(item: EventItem): string[] {
   const { user, who, ...rest } = item.params;
@@ -76,6 +112,11 @@ export function formatQuery(
   const format = parseOutput(options.output);
   // Every format is safe to print on a terminal: JSON escapes controls, CSV and tables drop them.
   if (format === 'json') return terminalSafeJson(result.items.map(publicView));
+  if (options.incidents) {
+    const rows = result.items.map((item) => incidentRow(item as unknown as IncidentItem));
+    if (format === 'csv') return renderCsv(INCIDENT_COLUMNS, rows);
+    return rows.length === 0 ? 'No matching items.' : renderTable(INCIDENT_COLUMNS, rows);
+  }
   if (format === 'table' && !options.quarantined) {
     if (result.items.length === 0) return 'No matching items.';
     // The same table as `simulate`'s, so the two read alike.

@@ -2,10 +2,13 @@
 // a key or an index (never a Scan); filters given alongside become checks on the results. Some
 // paths depend on what the table holds (its call centers, its pairs): the plan names them as
 // expansions of the table's registry, which read.ts resolves.
+import { type CidrRange, parseCidr } from '../../../contract/ip';
 import { SEVERITIES, type Severity, severityRank } from '../../../contract/severity';
 import { INDEXES, LEGACY_INDEXES, TABLE_KEYS } from '../../../contract/table';
+import { rangeContains } from '../../../lambda/core/ip';
 import {
   callcenterKey,
+  incidentPartition,
   pairKey,
   pairSeverityKey,
   quarantineKey,
@@ -22,6 +25,10 @@ export interface FilterOptions {
   readonly event?: string;
   readonly severity?: string;
   readonly quarantined?: boolean;
+  /** An address or CIDR range that an event's `ip`, `from` or `to` overlaps. */
+  readonly ip?: string;
+  /** List incidents (detections) instead of events. */
+  readonly incidents?: boolean;
 }
 
 /** One key value of the table or of an index: a Query over it reads one partition. */
@@ -75,17 +82,83 @@ export function planQuery(options: FilterOptions, range: TimeRange): QueryPlan {
   }
   const severity = parseSeverity(options.severity);
   if (options.quarantined) {
-    if (options.callcenter || options.user || options.type || severity) {
+    if (
+      options.callcenter ||
+      options.user ||
+      options.type ||
+      severity ||
+      options.ip ||
+      options.incidents
+    ) {
       throw new UsageError(
         '--quarantined lists messages that were not events; it takes only a time range',
       );
     }
     return quarantinePlan(range);
   }
-  const checks = eventChecks(options, severity);
+  if (options.incidents) return incidentPlan(options, severity, range);
+  const ip = parseIpFilter(options.ip);
+  const checks = eventChecks(options, severity, ip);
   return {
-    ...eventPaths(options, severity),
+    ...eventPaths(options, severity, ip),
     accept: (item) => checks.every((check) => check(item)),
+  };
+}
+
+/** The pairs whose params hold addresses or ranges, and which of `ip`, `from`, `to` they use. */
+export const IP_PAIRS: readonly (readonly [string, string])[] = [
+  ['app_login', 'unauthorized_ip'],
+  ['app_login', 'ip_changed'],
+  ['allowed_ip', 'ip_added'],
+  ['allowed_ip', 'ip_removed'],
+  ['allowed_ip', 'ip_changed'],
+];
+const IP_PARAMS = ['ip', 'from', 'to'] as const;
+
+function parseIpFilter(value: string | undefined): CidrRange | undefined {
+  if (value === undefined) return undefined;
+  const range = parseCidr(value.trim());
+  if (range === undefined) {
+    throw new UsageError(
+      `--ip: expected an IP address or a CIDR range such as 203.0.113.7 or 203.0.113.0/24, got "${value}"`,
+    );
+  }
+  return range;
+}
+
+/**
+ * Whether an event's address or range overlaps the filter: an address inside the range, a range
+ * inside it, or a range that contains it (an allow-list entry that lets the address in). CIDR
+ * ranges either nest or are disjoint, so these are all the ways two can overlap. Containment is
+ * the core's (lambda/core/ip.ts), so IPv4 and IPv6 forms never match each other.
+ */
+export function ipOverlaps(filter: CidrRange, value: unknown): boolean {
+  if (typeof value !== 'string') return false;
+  if (rangeContains(filter, value)) return true;
+  const range = parseCidr(value);
+  return range !== undefined && rangeContains(range, `${filter.address}/${filter.prefix}`);
+}
+
+/** Incidents are partitioned by the month they began; --callcenter and --severity check them. */
+function incidentPlan(
+  options: FilterOptions,
+  severity: Severity | undefined,
+  range: TimeRange,
+): QueryPlan {
+  if (options.user || options.type || options.ip) {
+    throw new UsageError(
+      '--incidents lists detections; it takes a time range, --callcenter and --severity',
+    );
+  }
+  return {
+    partitions: monthsBetween(range).map((month) => ({
+      keyName: TABLE_KEYS.partition,
+      keyValue: incidentPartition(month),
+    })),
+    accept: (item) =>
+      item.kind === 'incident' &&
+      (options.callcenter === undefined || item.callcenter === options.callcenter) &&
+      (severity === undefined || severityRank(item.severity as Severity) >= severityRank(severity)),
   };
 }
 
@@ -122,6 +195,7 @@ function monthsBetween(range: TimeRange): string[] {
 function eventPaths(
   options: FilterOptions,
   severity: Severity | undefined,
+  ip: CidrRange | undefined,
 ): Pick<QueryPlan, 'partitions' | 'expansions'> {
   if (options.callcenter !== undefined) {
     return {
@@ -141,6 +215,15 @@ function eventPaths(
   const from = severity ?? 'info';
   if (options.type !== undefined && options.event !== undefined) {
     return pairPaths(options.type, options.event, from);
+  }
+  if (ip !== undefined) {
+    // Only five pairs carry addresses: their partitions hold every candidate. The index holds
+    // keys only; read.ts fetches the items (BatchGetItem) before --ip checks their params.
+    const paths = IP_PAIRS.map(([type, event]) => pairPaths(type, event, from));
+    return {
+      partitions: paths.flatMap((path) => path.partitions),
+      expansions: paths.flatMap((path) => path.expansions ?? []),
+    };
   }
   if (severity === undefined) {
     // Everything in the range: every call center's partition of the table.
@@ -199,7 +282,11 @@ function legacySeverityPartitions(from: Severity): Partition[] {
 }
 
 /** The filters as checks on what the partitions return; the key path's own filter too. */
-function eventChecks(options: FilterOptions, severity: Severity | undefined): ItemCheck[] {
+function eventChecks(
+  options: FilterOptions,
+  severity: Severity | undefined,
+  ip: CidrRange | undefined,
+): ItemCheck[] {
   const checks: ItemCheck[] = [(item) => item.kind === 'event'];
   if (options.callcenter !== undefined)
     checks.push((item) => item.callcenter === options.callcenter);
@@ -215,6 +302,12 @@ function eventChecks(options: FilterOptions, severity: Severity | undefined): It
   }
   if (severity) {
     checks.push((item) => severityRank(item.severity as Severity) >= severityRank(severity));
+  }
+  if (ip !== undefined) {
+    checks.push((item) => {
+      const params = item.params as Record<string, unknown> | undefined;
+      return IP_PARAMS.some((name) => ipOverlaps(ip, params?.[name]));
+    });
   }
   return checks;
 }

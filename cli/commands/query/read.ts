@@ -105,8 +105,16 @@ export function expand(expansion: RegistryExpansion, registry: Registry): Partit
   }));
 }
 
-/** Every call center and pair the table has events of. */
-export async function readRegistry(client: DynamoDBClient, tableName: string): Promise<Registry> {
+/**
+ * Every call center and pair the table has events of (`onPage` counts the Query pages). A call
+ * center's partition of the table holds every event of it: with the registry, a reader finds
+ * every stored event without an index.
+ */
+export async function readRegistry(
+  client: DynamoDBClient,
+  tableName: string,
+  onPage: () => void = () => {},
+): Promise<Registry> {
   const callcenters: string[] = [];
   const pairs: Registry['pairs'][number][] = [];
   let startKey: Record<string, AttributeValue> | undefined;
@@ -120,6 +128,7 @@ export async function readRegistry(client: DynamoDBClient, tableName: string): P
         ExclusiveStartKey: startKey,
       }),
     );
+    onPage();
     for (const raw of page.Items ?? []) {
       const item = fromAttributes(raw);
       if (typeof item.callcenter === 'string') callcenters.push(item.callcenter);
@@ -136,8 +145,22 @@ export async function readRegistry(client: DynamoDBClient, tableName: string): P
   return { callcenters, pairs };
 }
 
-const isMissingIndex = (error: unknown): boolean =>
+/** DynamoDB's answer to a Query on an index the table does not have (yet, or any more). */
+export const isMissingIndex = (error: unknown): boolean =>
   error instanceof Error && error.name === 'ValidationException' && /index/i.test(error.message);
+
+/**
+ * A read of a legacy index (contract/table.ts LEGACY_INDEXES), which only tables deployed before
+ * the current layout still have: `absent` when the table has not got it.
+ */
+export async function fromLegacyIndex<T>(read: () => Promise<T>, absent: T): Promise<T> {
+  try {
+    return await read();
+  } catch (error) {
+    if (isMissingIndex(error)) return absent;
+    throw error;
+  }
+}
 
 /**
  * A partition's accepted items. A table that has not got the index yet (upgraded one index per

@@ -2,8 +2,7 @@
 // it groups them, what an event contributes, and how its group's observations are judged.
 // Names are compared as Voiso's casing may vary (trimmed, lower case), like suppressions do.
 import type { DetectionId } from '../../../contract/detections';
-import { parseCidr } from '../../../contract/ip';
-import { rangeContains } from '../ip';
+import { cidrOf, rangeContains } from '../ip';
 import type { Detection, DetectionEvent, GroupObservation, Observation, Tuning } from './model';
 import { aThenB, countInWindow, distinctInWindow, firstSeen } from './shapes';
 
@@ -163,7 +162,7 @@ const refusedIpAllowed: Detection = {
   },
   evaluate: (observations, tuning) =>
     aThenB(observations, tuning, (refused, allowed) => {
-      const range = allowed.v === undefined ? undefined : parseCidr(allowed.v);
+      const range = allowed.v === undefined ? undefined : cidrOf(allowed.v);
       return range !== undefined && refused.v !== undefined && rangeContains(range, refused.v);
     }),
   retainMs: windowRetain,

@@ -114,9 +114,22 @@ export function resolveTunings(settings: Pick<DetectionSettings, 'detections'>):
   return tunings;
 }
 
+/**
+ * How long a group's stored state outlives the batch that wrote it: its observations' retention
+ * (two windows), plus a day for late events. Its item's TTL, also checked in code (stateOf).
+ */
+export const stateRetainMs = (
+  settings: Pick<DetectionSettings, 'detections'>,
+  id: DetectionId,
+): number =>
+  2 * (settings.detections[id]?.windowMinutes ?? DETECTIONS[id].windowMinutes) * MINUTE_MS +
+  1_440 * MINUTE_MS;
+
 /** The one string that names a group's state (and keys its item). */
 export const stateId = (detection: DetectionId, callcenter: string, group: string): string =>
-  canonicalJson([detection, callcenter, group]);
+  // canonicalJson of three strings is JSON.stringify of them, without its recursion: this runs
+  // for every observation of every event.
+  JSON.stringify([detection, callcenter, group]);
 
 /** Deterministic: the same detection, group, key and start always give the same id. */
 export function incidentId(

@@ -137,9 +137,19 @@ export function aThenB(
 ): IncidentCandidate[] {
   const firsts = observations.filter((o) => o.r === 'a');
   const found: Observation[][] = [];
+  // Both are in time order: the first `a` inside a `b`'s window only moves forward, and the
+  // `a`s after the `b` are never looked at. (Every group re-evaluates its kept observations on
+  // each batch, so this loop is the engine's hot spot.)
+  let from = 0;
   for (const b of observations) {
     if (b.r !== 'b') continue;
-    const as = firsts.filter((a) => a.t <= b.t && b.t - a.t <= tuning.windowMs && matches(a, b));
+    while (from < firsts.length && (firsts[from] as Observation).t < b.t - tuning.windowMs) from++;
+    const as: Observation[] = [];
+    for (let i = from; i < firsts.length; i++) {
+      const a = firsts[i] as Observation;
+      if (a.t > b.t) break;
+      if (matches(a, b)) as.push(a);
+    }
     if (as.length > 0) found.push([...as, b]);
   }
   // Matches are in the time order of their `b`; chain those that start within the window. A

@@ -15,6 +15,7 @@ import type { EventItem } from '../../core/items';
 import { incidentKey } from '../../core/keys';
 import {
   type AlertRecord,
+  type AlertRecordFields,
   alertRecord,
   claimDecision,
   type FoldedItem,
@@ -92,7 +93,7 @@ export function planEventAlerts(state: BatchState, context: ClaimContext): Event
     }
     if (previous !== undefined) {
       // Claimed before and not finished: it was meant to go out; finish it, never fold it.
-      const record = claimRecord(item, previous, carriers, context);
+      const record = claimRecord(eventRecordFields(item), previous, carriers, context);
       records.push(record);
       sends.push({ record, carriers, subject: { kind: 'event', item } });
       continue;
@@ -127,7 +128,7 @@ export function planEventAlerts(state: BatchState, context: ClaimContext): Event
       );
       folded.push(foldedMember(item, action.windowId, action.closesAt));
     } else {
-      const record = claimRecord(item, undefined, carriers, context);
+      const record = claimRecord(eventRecordFields(item), undefined, carriers, context);
       records.push(record);
       sends.push({ record, carriers, subject: { kind: 'event', item } });
     }
@@ -184,14 +185,15 @@ const eventRecordFields = (item: EventItem) => ({
   subject: { pk: item.pk, sk: item.sk },
 });
 
+/** A claim to publish, by these carriers until the invocation ends; topics reached are kept. */
 function claimRecord(
-  item: EventItem,
+  fields: AlertRecordFields,
   previous: AlertRecord | undefined,
   carriers: readonly string[],
   context: ClaimContext,
 ): AlertRecord {
   return alertRecord(
-    eventRecordFields(item),
+    fields,
     {
       state: 'claimed',
       topicsSent: previous?.topicsSent ?? [],
@@ -249,19 +251,12 @@ export function planIncidentAlerts(
         );
       }
       if (verdict === 'claim') {
-        const previous = incidentRecords.get(found.incident.id);
         claims.push({
-          record: alertRecord(
+          record: claimRecord(
             incidentRecordFields(found.incident),
-            {
-              state: 'claimed',
-              topicsSent: previous?.topicsSent ?? [],
-              owners: carriers,
-              leaseUntil: context.leaseUntil,
-            },
-            previous?.version ?? 0,
-            context.now,
-            context.expiresAt,
+            incidentRecords.get(found.incident.id),
+            carriers,
+            context,
           ),
           carriers,
           subject: { kind: 'incident', incident: found.incident },

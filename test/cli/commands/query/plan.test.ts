@@ -1,6 +1,7 @@
 // How `query` maps filters to keys and indexes, and which results it keeps.
-import { planQuery } from '../../../../cli/commands/query/plan';
+import { ipOverlaps, planQuery } from '../../../../cli/commands/query/plan';
 import { expand } from '../../../../cli/commands/query/read';
+import { parseCidr } from '../../../../contract/ip';
 
 const range = { from: new Date('2025-01-30T00:00:00Z'), to: new Date('2025-03-02T00:00:00Z') };
 const event = (overrides: Record<string, unknown>) => ({
@@ -121,5 +122,86 @@ describe('planQuery', () => {
       'QUARANTINE#2025-02',
       'QUARANTINE#2025-03',
     ]);
+  });
+
+  it('reads the five pairs that carry addresses for --ip, and checks ip, from and to', () => {
+    const plan = planQuery({ ip: '198.51.100.7' }, range);
+    const login = (params: Record<string, unknown>) =>
+      event({ type: 'app_login', event: 'unauthorized_ip', params });
+
+    // Each pair at every severity (keys only), and its partition of the index before severities.
+    const pairs = [
+      'PAIR#app_login#unauthorized_ip',
+      'PAIR#app_login#ip_changed',
+      'PAIR#allowed_ip#ip_added',
+      'PAIR#allowed_ip#ip_removed',
+      'PAIR#allowed_ip#ip_changed',
+    ];
+    expect(plan.partitions.map((p) => p.keyValue)).toEqual(
+      pairs.flatMap((pair) => [
+        ...['info', 'low', 'medium', 'high', 'critical'].map((s) => `${pair}#${s}`),
+        pair,
+      ]),
+    );
+    expect(new Set(plan.partitions.map((p) => p.index))).toEqual(new Set(['byPairSeverity']));
+    expect(plan.accept(login({ ip: '198.51.100.7' }))).toBe(true);
+    expect(plan.accept(login({ ip: '198.51.100.0/24' }))).toBe(true);
+    expect(plan.accept(login({ from: '198.51.100.7', to: '10.0.0.1' }))).toBe(true);
+    expect(plan.accept(login({ ip: '198.51.100.8' }))).toBe(false);
+    expect(plan.accept(login({ from: 'agent', to: 'admin' }))).toBe(false);
+  });
+
+  it('keeps the narrower key path when --ip comes with --callcenter', () => {
+    const plan = planQuery({ ip: '10.0.0.0/8', callcenter: 'acme' }, range);
+
+    expect(plan.partitions).toEqual([{ keyName: 'pk', keyValue: 'CC#acme' }]);
+    expect(plan.accept(event({ params: { ip: '10.1.2.3' } }))).toBe(true);
+    expect(plan.accept(event({ callcenter: 'globex', params: { ip: '10.1.2.3' } }))).toBe(false);
+  });
+
+  it.each([
+    ['203.0.113.0/24', '203.0.113.9', true],
+    ['203.0.113.0/24', '203.0.113.0/28', true],
+    ['203.0.113.9', '203.0.113.0/24', true],
+    ['203.0.113.0/28', '203.0.113.0/24', true],
+    ['203.0.113.0/24', '203.0.114.1', false],
+    ['203.0.113.9', '::ffff:203.0.113.9', false],
+    ['2001:db8::/32', '2001:db8:1::5', true],
+  ])('--ip %s overlaps %s: %s', (filter, value, expected) => {
+    const parsed = parseCidr(filter);
+    if (!parsed) throw new Error('fixture');
+    expect(ipOverlaps(parsed, value)).toBe(expected);
+  });
+
+  it('refuses --ip that is not an address or range, and with --quarantined', () => {
+    expect(() => planQuery({ ip: 'localhost' }, range)).toThrow(
+      '--ip: expected an IP address or a CIDR range such as 203.0.113.7 or 203.0.113.0/24, got "localhost"',
+    );
+    expect(() => planQuery({ ip: '10.0.0.1', quarantined: true }, range)).toThrow(
+      '--quarantined lists messages',
+    );
+  });
+
+  it('reads one incident partition per month for --incidents, checking call center and severity', () => {
+    const plan = planQuery({ incidents: true, callcenter: 'acme', severity: 'critical' }, range);
+    const incident = (overrides: Record<string, unknown>) => ({
+      kind: 'incident',
+      callcenter: 'acme',
+      severity: 'critical',
+      ...overrides,
+    });
+
+    expect(plan.partitions.map((p) => p.keyValue)).toEqual([
+      'INCIDENTS#2025-01',
+      'INCIDENTS#2025-02',
+      'INCIDENTS#2025-03',
+    ]);
+    expect(plan.accept(incident({}))).toBe(true);
+    expect(plan.accept(incident({ severity: 'high' }))).toBe(false);
+    expect(plan.accept(incident({ callcenter: 'globex' }))).toBe(false);
+    expect(plan.accept(event({}))).toBe(false);
+    expect(() => planQuery({ incidents: true, user: 'a@example.com' }, range)).toThrow(
+      '--incidents lists detections',
+    );
   });
 });
