@@ -11,7 +11,8 @@
 //
 // Round trips per batch: one read (events, alert records, folding windows, detection state),
 // one write (events, claims, states), the publish, one write to record what went out; plus one
-// read and one write only in batches that find an incident or must finish one.
+// read and one write only in batches that find an incident or must finish one, and one write
+// only in batches that fold an alert or open a folding window (after what it depends on).
 import type { SQSBatchResponse, SQSEvent } from 'aws-lambda';
 import { DETECTIONS, type DetectionId } from '../../contract/detections';
 import { type IncidentOutcome, resolveTunings } from '../core/detections/engine';

@@ -9,6 +9,12 @@
 // alert claim that meets someone else's write is that invocation's to send: its records fail,
 // and their retry finds the alert sent. A record whose event was not written fails and never
 // publishes.
+//
+// Folding is written in dependency order, with one more round trip only in batches that fold or
+// open a window: a `folded` alert record only once the alert's place in its window is written,
+// and a window's fold item (what later batches fold into) only once the window itself is filed
+// for the flush. Otherwise a record would say `folded` (done: its retry sends nothing) for an
+// alert no summary will ever count.
 import {
   type DetectionState,
   emptyState,
@@ -76,8 +82,8 @@ export async function writeBatch(
     ...alerts.folded,
     ...alerts.windows,
   ];
-  const versioned: VersionedItem[] = [...alerts.records, ...alerts.opens];
-  const [written, claims, states] = await Promise.all([
+  const versioned: VersionedItem[] = alerts.records.filter((r) => r.state !== 'folded');
+  const [written, sendClaims, states] = await Promise.all([
     guarded(logger, 'Store write failed', plain, () =>
       plain.length > 0 ? store.write(plain, { deadline: context.deadline }) : none(),
     ),
@@ -90,6 +96,28 @@ export async function writeBatch(
   ]);
 
   const unwritten = new Set(written.unwritten.map(keyString));
+  // A window not filed for the flush is never summarised: nothing may fold into it.
+  const windowLost = new Set(
+    alerts.windows.filter((w) => unwritten.has(keyString(w))).map((w) => w.windowId),
+  );
+  // A folded alert whose place was not written would be missing from its summary.
+  const foldedLost = new Set(
+    alerts.folded
+      .filter((f) => unwritten.has(keyString(f)) || windowLost.has(f.windowId))
+      .map((f) => f.eventId),
+  );
+  const dependent: VersionedItem[] = [
+    ...alerts.records.filter((r) => r.state === 'folded' && !foldedLost.has(r.alertKey)),
+    ...alerts.opens.filter((open) => !windowLost.has(open.windowId)),
+  ];
+  const foldClaims = await guarded(logger, 'Claim write failed', dependent, () =>
+    dependent.length > 0 ? store.writeVersioned(dependent, { deadline: context.deadline }) : none(),
+  );
+  const claims = {
+    unwritten: [...sendClaims.unwritten, ...foldClaims.unwritten],
+    conflicts: [...sendClaims.conflicts, ...foldClaims.conflicts],
+    retries: sendClaims.retries + foldClaims.retries,
+  };
   const failures: RecordFailure[] = [...states.failures];
   const stored = new Map<string, EventItem>();
   for (const group of state.absent) {
@@ -104,10 +132,6 @@ export async function writeBatch(
       quarantined.push(group);
     }
   }
-  // A folded alert whose membership was not written would be missing from its summary.
-  const foldedLost = new Set(
-    alerts.folded.filter((f) => unwritten.has(keyString(f))).map((f) => f.eventId),
-  );
   const claimFailed = new Set([
     ...claims.unwritten.map(keyString),
     ...claims.conflicts.map(keyString),
