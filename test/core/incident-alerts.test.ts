@@ -152,12 +152,10 @@ describe('readAlertDocument', () => {
   it('refuses an alert of an unknown kind and an incident without its window', () => {
     // Prepare
     const [alert] = buildIncidentAlerts(incident());
-    const { window: _window, ...windowless } = alert?.document as unknown as Record<
-      string,
-      unknown
-    >;
+    if (!alert) throw new Error('fixture');
+    const { window: _window, ...windowless } = alert.document as unknown as Record<string, unknown>;
     // Act + Assert
-    expect(() => readAlertDocument(JSON.stringify({ ...alert?.document, kind: 'poem' }))).toThrow(
+    expect(() => readAlertDocument(JSON.stringify({ ...alert.document, kind: 'poem' }))).toThrow(
       /unknown kind/,
     );
     expect(() => readAlertDocument(JSON.stringify(windowless))).toThrow(/not an AlertDocument/);
