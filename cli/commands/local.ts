@@ -175,9 +175,11 @@ export async function runLocal(
   );
   // As the deployed stack's schedule does: summaries of closed folding windows go out.
   const flushing = setInterval(() => {
-    pipeline.flush().catch((error: unknown) =>
-      err(`summary flush failed: ${error instanceof Error ? error.message : String(error)}`),
-    );
+    pipeline
+      .flush()
+      .catch((error: unknown) =>
+        err(`summary flush failed: ${error instanceof Error ? error.message : String(error)}`),
+      );
   }, LOCAL_FLUSH_EVERY_MS);
   await new Promise<void>((resolve) => {
     const stop = () => resolve();
