@@ -9,9 +9,6 @@ export const encodeKeyPart = (value: string): string =>
     ? value.replaceAll('%', '%25').replaceAll('#', '%23')
     : value;
 
-export const decodeKeyPart = (value: string): string =>
-  value.replaceAll('%23', '#').replaceAll('%25', '%');
-
 export const callcenterKey = (callcenter: string): string => `CC#${encodeKeyPart(callcenter)}`;
 export const userKey = (user: string): string => `USER#${encodeKeyPart(user)}`;
 export const pairKey = (type: string, event: string): string =>

@@ -11,7 +11,8 @@
 //
 // Round trips per batch: one read (events, alert records, folding windows, detection state),
 // one write (events, claims, states), the publish, one write to record what went out; plus one
-// read and one write only in batches that find an incident or must finish one.
+// read and one write only in batches that find an incident or must finish one, and one write
+// only in batches that fold an alert (its record, after its place and its window).
 import type { SQSBatchResponse, SQSEvent } from 'aws-lambda';
 import type { DetectionId } from '../../contract/detections';
 import { type IncidentOutcome, resolveTunings, stateRetainMs } from '../core/detections/engine';
