@@ -80,12 +80,14 @@ describe('SnsAlertPublisher', () => {
       Subject: alert.subject,
       Message: alertMessage(alert),
       MessageStructure: 'json',
-      MessageAttributes: Object.fromEntries(
-        Object.entries(alert.attributes).map(([name, value]) => [
-          name,
-          { DataType: 'String', StringValue: value },
-        ]),
-      ),
+      MessageAttributes: {
+        severity: { DataType: 'String', StringValue: 'critical' },
+        type: { DataType: 'String', StringValue: 'app_login' },
+        event: { DataType: 'String', StringValue: 'deleted_user' },
+        callcenter: { DataType: 'String', StringValue: 'acme' },
+        rule: { DataType: 'String', StringValue: 'deleted-user-login' },
+        kind: { DataType: 'String', StringValue: 'event' },
+      },
     });
   });
 
