@@ -35,6 +35,7 @@ import { startEmulatorProcess } from '../support/emulator-process';
 import {
   type CrashPoint,
   DEFAULT_FAULT_RATES,
+  decisionRandom,
   FaultInjector,
   type FaultRates,
   type InjectedFault,
@@ -83,9 +84,14 @@ const LAST_FAULTY_DELIVERY = 2;
 
 const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 
+/** What differs between two runs of one seed in the keys a call touches (see `stable`). */
+const UUID = /[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}/gi;
+const CLOCK_TIME = /\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?Z/g;
+/** Folding window and summary ids hash the arrival time. */
+const ARRIVAL_ID = /\b(win|sum)-[A-Za-z0-9_-]{22}/g;
+
 export async function runSoak(options: SoakOptions): Promise<SoakResult> {
   const started = Date.now();
-  const random = seededRandom(options.seed);
   const mix = generateMix({ count: options.messages, seed: options.seed });
   const doomed = chooseDoomed(
     mix,
@@ -100,11 +106,24 @@ export async function runSoak(options: SoakOptions): Promise<SoakResult> {
   const dynamodb = dynamoDbClient(emulators.dynamodbEndpoint);
   const sns = snsClient();
   new InMemorySns().attach(sns);
-  const injector = new FaultInjector(random, options.rates ?? DEFAULT_FAULT_RATES, (item) => {
-    const callcenter = (item.callcenter as AttributeValue | undefined)?.S;
-    const timestamp = (item.timestamp as AttributeValue | undefined)?.S;
-    return doomedKeys.has(`${callcenter}|${timestamp}`);
-  });
+  /** SQS message id -> `m<index in the mix>`: the message's name in every run of this seed. */
+  const stableIds = new Map<string, string>();
+  const stable = (text: string) =>
+    text
+      .replace(UUID, (id) => stableIds.get(id) ?? id)
+      .replace(CLOCK_TIME, 'T')
+      .replace(ARRIVAL_ID, '$1')
+      .replace(/QUARANTINE#\d{4}-\d{2}/g, 'QUARANTINE#');
+  const injector = new FaultInjector(
+    options.seed,
+    options.rates ?? DEFAULT_FAULT_RATES,
+    (item) => {
+      const callcenter = (item.callcenter as AttributeValue | undefined)?.S;
+      const timestamp = (item.timestamp as AttributeValue | undefined)?.S;
+      return doomedKeys.has(`${callcenter}|${timestamp}`);
+    },
+    stable,
+  );
   injector.attachDynamoDb(dynamodb).attachSns(sns);
   const pollers: SqsEventSourcePoller[] = [];
   try {
@@ -114,6 +133,7 @@ export async function runSoak(options: SoakOptions): Promise<SoakResult> {
       mix.map((m) => m.body),
     );
     if (sent.rejected.length > 0) throw new Error(`SQS rejected ${sent.rejected.length} bodies`);
+    for (const { index, messageId } of sent.accepted) stableIds.set(messageId, `m${index}`);
     const sentMessages: SentMessage[] = sent.accepted.map(({ index, messageId }) => {
       const message = mix[index];
       if (message === undefined) throw new Error(`no message ${index}`);
@@ -130,13 +150,21 @@ export async function runSoak(options: SoakOptions): Promise<SoakResult> {
       const transient = event.Records.every(
         (r) => Number(r.attributes.ApproximateReceiveCount) <= LAST_FAULTY_DELIVERY,
       );
+      // The invocation as every run of this seed names it: its messages and their receive counts.
+      const key = event.Records.map(
+        (r) =>
+          `${stableIds.get(r.messageId) ?? r.messageId}@${r.attributes.ApproximateReceiveCount}`,
+      )
+        .sort()
+        .join(' ');
+      const crash = decisionRandom(options.seed, key, 'crash');
       const crashAt: CrashPoint | undefined =
-        transient && random.chance(crashRate)
-          ? random.chance(0.5)
+        transient && crash.chance(crashRate)
+          ? crash.chance(0.5)
             ? 'after-store'
             : 'after-publish'
           : undefined;
-      const faults = invocationFaults(transient, crashAt);
+      const faults = invocationFaults(key, transient, crashAt);
       const start = Date.now();
       const response = await injector.run(faults, () => inner(event, context));
       const contents = new Set(event.Records.flatMap((r) => contentOfBody.get(r.body) ?? []));

@@ -10,9 +10,6 @@ export const encodeKeyPart = (value: string): string =>
     ? value.replaceAll('%', '%25').replaceAll('#', '%23')
     : value;
 
-export const decodeKeyPart = (value: string): string =>
-  value.replaceAll('%23', '#').replaceAll('%25', '%');
-
 export const callcenterKey = (callcenter: string): string => `CC#${encodeKeyPart(callcenter)}`;
 export const userKey = (user: string): string => `USER#${encodeKeyPart(user)}`;
 /** The pair's partition in the index of releases before the pair-and-severity index. */

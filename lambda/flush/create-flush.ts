@@ -114,14 +114,28 @@ export function createFlush(deps: FlushDeps): Flush {
 
   /** True when a summary went out; throws when the window must be tried again. */
   async function flushWindow(fold: FoldItem, window: FoldWindow, now: Date, deadline: number) {
-    const members = (
+    const places = (
       await deps.store.query(foldedPartition(window.windowId), {}, { deadline })
     ).flatMap((item) => (item.kind === 'folded' ? [item] : []));
-    if (members.length === 0) return false;
+    if (places.length === 0) return false;
     const id = summaryId(window.windowId);
-    const read = await deps.store.read([alertRecordKey(id)], { deadline });
+    // A member is an alert whose own record says it was folded here: the ingest writes that
+    // record only after the alert's place, so a place without it (an invocation that died in
+    // between) is an alert its retry sent or folded elsewhere, and is not counted twice.
+    const read = await deps.store.read(
+      [alertRecordKey(id), ...places.map((p) => alertRecordKey(p.eventId))],
+      { deadline },
+    );
     if (read.unknown.length > 0) throw new Error('alert record unreadable');
-    const previous = read.items.find((i): i is AlertRecord => i.kind === 'alert');
+    const records = read.items.filter((i): i is AlertRecord => i.kind === 'alert');
+    const foldedHere = new Set(
+      records
+        .filter((r) => r.state === 'folded' && r.foldWindow === window.windowId)
+        .map((r) => r.alertKey),
+    );
+    const members = places.filter((p) => foldedHere.has(p.eventId));
+    if (members.length === 0) return false;
+    const previous = records.find((r) => r.alertKey === id);
     const decision = claimDecision(previous, Date.now(), []);
     if (decision === 'busy') throw new Error('summary claimed by another flush');
     if (decision === 'done') return false;

@@ -11,9 +11,11 @@
 //
 // Round trips per batch: one read (events, alert records, folding windows, detection state),
 // one write (events, claims, states), the publish, one write to record what went out; plus one
-// read and one write only in batches that find an incident or must finish one. Event alerts are
-// published as soon as their events and claims are written, without waiting for the detection
-// states written in the same round trip; incident alerts follow once their states are written.
+// read and one write only in batches that find an incident or must finish one, and one write
+// only in batches that fold an alert (its record, after its place and its window). Event alerts
+// are published as soon as their events and claims are written, without waiting for the
+// detection states written in the same round trip; incident alerts follow once their states are
+// written.
 import type { SQSBatchResponse, SQSEvent } from 'aws-lambda';
 import type { DetectionId } from '../../contract/detections';
 import { type IncidentOutcome, resolveTunings, stateRetainMs } from '../core/detections/engine';

@@ -49,7 +49,7 @@ describe('renderTable', () => {
           .split('\n')
           .every((line) => !TERMINAL_CONTROLS.test(line)),
       ),
-      { numRuns: 500, seed: 7 },
+      { numRuns: 500 },
     );
   });
 });
@@ -132,7 +132,7 @@ describe('renderCsv', () => {
           expect(text).not.toMatch(/^\s*[=+\-@\uff1d\uff0b\uff0d\uff20]/);
         }
       }),
-      { numRuns: 500, seed: 11 },
+      { numRuns: 500 },
     );
   });
 });
@@ -159,7 +159,7 @@ describe('terminalSafeJson', () => {
           expect(JSON.parse(json)).toEqual(value);
         },
       ),
-      { numRuns: 500, seed: 13 },
+      { numRuns: 500 },
     );
   });
 });

@@ -39,6 +39,12 @@ describe('ip', () => {
     // Act / Assert
     expect(rangeContains(range, '203.0.113.9')).toBe(true);
     expect(rangeContains(range, '203.0.113.0/25')).toBe(true);
+    // A /23 that shares the /24's network bits past its own prefix: only the prefix check
+    // tells the wider block apart (203.0.112.0/23 is not inside 203.0.112.0/24).
+    const lowerHalf = parseCidr('203.0.112.0/24');
+    if (!lowerHalf) throw new Error('fixture');
+    expect(rangeContains(lowerHalf, '203.0.112.0/23')).toBe(false);
+    expect(rangeContains(lowerHalf, '203.0.112.128/23')).toBe(false);
     expect(rangeContains(range, '203.0.112.0/23')).toBe(false);
     expect(rangeContains(range, '203.0.114.1')).toBe(false);
     expect(rangeContains(range, '2001:db8::1')).toBe(false);

@@ -1,3 +1,4 @@
+import fc from 'fast-check';
 import {
   callcenterKey,
   canonicalJson,
@@ -27,6 +28,49 @@ describe('keys', () => {
   it('never leaves a # inside an encoded part', () => {
     // Act / Assert
     expect(encodeKeyPart('#%#%%##')).not.toContain('#');
+  });
+
+  it('keeps names with two % apart, however the escapes line up', () => {
+    // Prepare: escaping only the first `%`, or `#` before `%`, makes some of these collide
+    // (`%%23` and `%#` both become `%25%23` when only the first `%` is escaped).
+    const names = ['%%23', '%#', '%%', '%25', '%2523', '%23%', '#%', 'a%b%c', 'a%25b%c', '%%#'];
+    // Act
+    const keys = names.map(callcenterKey);
+    // Assert
+    expect(new Set(keys).size).toBe(names.length);
+    expect(encodeKeyPart('%%23')).toBe('%25%2523');
+    expect(encodeKeyPart('%#')).toBe('%25%23');
+  });
+
+  /** Strings made of what escaping is about, so that near-collisions are common. */
+  const keyText = fc.string({ unit: fc.constantFrom('%', '#', '2', '3', '5', 'a'), maxLength: 12 });
+
+  it('gives different names different keys, and the name back to a plain decoder', () => {
+    // The decoder is the test's own: any key with one reading is injective.
+    const decode = (part: string) =>
+      part.replace(/%(23|25)/g, (_match, code: string) => (code === '23' ? '#' : '%'));
+    fc.assert(
+      fc.property(keyText, keyText, (a, b) => {
+        // Act
+        const [keyA, keyB] = [callcenterKey(a), callcenterKey(b)];
+        // Assert
+        expect(keyA === keyB).toBe(a === b);
+        expect(userKey(a) === userKey(b)).toBe(a === b);
+        expect(decode(encodeKeyPart(a))).toBe(a);
+        expect(encodeKeyPart(a)).not.toContain('#');
+      }),
+      { numRuns: 2_000 },
+    );
+  });
+
+  it('gives different (type, event) pairs different keys', () => {
+    fc.assert(
+      fc.property(keyText, keyText, keyText, keyText, (t1, e1, t2, e2) => {
+        // Act / Assert
+        expect(pairKey(t1, e1) === pairKey(t2, e2)).toBe(t1 === t2 && e1 === e2);
+      }),
+      { numRuns: 2_000 },
+    );
   });
 
   it('keeps event ids stable across releases (a changed id would re-store and re-alert every redelivery)', () => {

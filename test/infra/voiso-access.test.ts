@@ -12,10 +12,14 @@ interface KeySlot {
   readonly user: unknown;
 }
 
-function synthAt(keySerial: number) {
+function synthAt(keySerial: number, sourceIpRanges?: readonly string[]) {
   const stack = new Stack(newApp(), 'VoisoAccessTest', { env: TEST_ENV });
   const queue = new sqs.Queue(stack, 'Queue');
-  new VoisoAccess(stack, 'VoisoAccess', { queue, keySerial });
+  new VoisoAccess(stack, 'VoisoAccess', {
+    queue,
+    keySerial,
+    ...(sourceIpRanges !== undefined && { sourceIpRanges }),
+  });
   const template = Template.fromStack(stack);
   const keys: KeySlot[] = Object.entries(template.findResources('AWS::IAM::AccessKey')).map(
     ([logicalId, key]) => ({
@@ -28,7 +32,8 @@ function synthAt(keySerial: number) {
   const secretText = JSON.stringify(secrets.map((s) => s.Properties.SecretString));
   /** Logical ids of the access keys the secret's value is built from. */
   const inSecret = keys.map((k) => k.logicalId).filter((id) => secretText.includes(`"${id}"`));
-  return { template, keys, inSecret };
+  const queueId = stack.getLogicalId(queue.node.defaultChild as sqs.CfnQueue);
+  return { template, keys, inSecret, queueId };
 }
 
 const bySerial = (keys: readonly KeySlot[]) =>
@@ -76,7 +81,7 @@ describe("Voiso's access key slots", () => {
 
   it('gives each slot its own user with only sqs:SendMessage on the queue', () => {
     // prepare
-    const { template, keys } = synthAt(2);
+    const { template, keys, queueId } = synthAt(2);
 
     // act
     const policies = Object.values(template.findResources('AWS::IAM::Policy'));
@@ -90,7 +95,36 @@ describe("Voiso's access key slots", () => {
     expect(attachedTo.sort()).toEqual(keys.map((k) => JSON.stringify(k.user)).sort());
     expect(statements).toHaveLength(2);
     for (const statement of statements) {
-      expect(statement).toMatchObject({ Effect: 'Allow', Action: 'sqs:SendMessage' });
+      // The whole statement: one action, on this queue's ARN only, from anywhere (no ranges given).
+      expect(statement).toEqual({
+        Sid: 'SendVoisoSecurityEvents',
+        Effect: 'Allow',
+        Action: 'sqs:SendMessage',
+        Resource: { 'Fn::GetAtt': [queueId, 'Arn'] },
+      });
+    }
+  });
+
+  it("limits each slot to Voiso's source ranges when they are given", () => {
+    // prepare
+    const ranges = ['203.0.113.0/24', '2001:db8::/32'];
+
+    // act
+    const { template, queueId } = synthAt(2, ranges);
+
+    // assert
+    const statements = Object.values(template.findResources('AWS::IAM::Policy')).flatMap(
+      (p) => p.Properties.PolicyDocument.Statement,
+    );
+    expect(statements).toHaveLength(2);
+    for (const statement of statements) {
+      expect(statement).toEqual({
+        Sid: 'SendVoisoSecurityEvents',
+        Effect: 'Allow',
+        Action: 'sqs:SendMessage',
+        Resource: { 'Fn::GetAtt': [queueId, 'Arn'] },
+        Condition: { IpAddress: { 'aws:SourceIp': ranges } },
+      });
     }
   });
 });

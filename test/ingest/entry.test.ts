@@ -126,6 +126,56 @@ describe('the deployed ingest entry', () => {
     expect(printed.join('')).not.toContain('No application metrics');
   });
 
+  it("logs each failed AWS call with what failed and AWS's error, e-mail addresses masked", async () => {
+    // Prepare: a table that does not exist, and SNS refusing every call. Warnings go to stderr.
+    const printed: string[] = [];
+    jest.spyOn(process.stdout, 'write').mockImplementation(() => true);
+    jest.spyOn(process.stderr, 'write').mockImplementation((chunk) => {
+      printed.push(String(chunk));
+      return true;
+    });
+    const tableName = await createEventsTable(db.client);
+    const { handler, sns, PublishBatchCommand } = await loadEntry({
+      EVENTS_TABLE_NAME: tableName,
+      ALERTS_TOPIC_ARN: 'arn:aws:sns:us-east-1:123456789012:alerts',
+      CRITICAL_TOPIC_ARN: 'arn:aws:sns:us-east-1:123456789012:critical',
+    });
+    sns
+      .on(PublishBatchCommand)
+      .rejects(
+        Object.assign(new Error('denied for maria@acme.com'), { name: 'AuthorizationError' }),
+      );
+    const missing = await loadEntry({
+      EVENTS_TABLE_NAME: 'no-such-table',
+      ALERTS_TOPIC_ARN: 'arn:aws:sns:us-east-1:123456789012:alerts',
+      CRITICAL_TOPIC_ARN: 'arn:aws:sns:us-east-1:123456789012:critical',
+    });
+    // Act
+    await handler(sqsEvent(sqsRecord(voisoEvent('app_login/deleted_user'))), lambdaContext('r1'));
+    await missing.handler(sqsEvent(sqsRecord(voisoEvent('user/user_added'))), lambdaContext('r2'));
+    sns.restore();
+    missing.sns.restore();
+    // Assert
+    const warnings = printed
+      .filter((line) => line.startsWith('{'))
+      .map((line) => JSON.parse(line) as Record<string, unknown>)
+      .filter((line) => line.level === 'WARN');
+    expect(warnings).toContainEqual(
+      expect.objectContaining({
+        message: 'SNS publish failed',
+        topic: 'alerts',
+        error: 'AuthorizationError: denied for m***@acme.com',
+      }),
+    );
+    expect(warnings).toContainEqual(
+      expect.objectContaining({
+        message: 'DynamoDB call failed',
+        operation: 'read',
+        error: expect.stringMatching(/^PermanentStoreError: ResourceNotFoundException: /),
+      }),
+    );
+  });
+
   it('refuses to start with a broken configuration, naming what is wrong', async () => {
     // Act + Assert
     await expect(

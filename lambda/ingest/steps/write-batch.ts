@@ -11,6 +11,11 @@
 // alert claim that meets someone else's write is that invocation's to send: its records fail,
 // and their retry finds the alert sent. A record whose event was not written fails and never
 // publishes.
+//
+// Folding is written in dependency order, with one more round trip only in batches that fold: an
+// alert's `folded` record only once its place in the window is written and the window is listed
+// for the flush. Otherwise the record would say `folded` (done: its retry sends nothing) for an
+// alert no summary will ever count.
 import {
   type DetectionState,
   emptyState,
@@ -107,9 +112,12 @@ async function writeEvents(
   const { state, quarantines, alerts } = input;
   const events = state.absent.map((group) => withDetections(group.item, input.detectionsOf));
   const plain: StoredItem[] = [...events, ...quarantines.map((q) => q.item), ...alerts.folded];
-  const versioned: VersionedItem[] = [...alerts.records, ...alerts.opens];
+  const versioned: VersionedItem[] = [
+    ...alerts.records.filter((r) => r.state !== 'folded'),
+    ...alerts.opens,
+  ];
   const registry = input.registry.items;
-  const [written, claims, registrations] = await Promise.all([
+  const [written, sendClaims, registrations] = await Promise.all([
     guarded(logger, 'Store write failed', plain, () =>
       plain.length > 0 ? store.write(plain, { deadline: context.deadline }) : none(),
     ),
@@ -152,16 +160,32 @@ async function writeEvents(
       quarantined.push(group);
     }
   }
-  // A folded alert whose membership was not written would be missing from its summary.
-  const foldedLost = new Set(
-    alerts.folded.filter((f) => unwritten.has(keyString(f))).map((f) => f.eventId),
-  );
   // A window opened here while another invocation opened one for the same key: ours still
   // holds the alerts this batch folded into it, so it is listed for the flush all the same.
   const lostOpens = alerts.opens.filter((open) =>
-    [...claims.conflicts, ...claims.unwritten].some((k) => keyString(k) === keyString(open)),
+    [...sendClaims.conflicts, ...sendClaims.unwritten].some(
+      (k) => keyString(k) === keyString(open),
+    ),
   );
   const unlisted = await listWindows(store, lostOpens, context.deadline, logger);
+  // A folded alert whose place was not written, or whose window is not listed, would be missing
+  // from every summary: its record is not written, and it fails (its retry folds it again).
+  const foldedLost = new Set(
+    alerts.folded
+      .filter((f) => unwritten.has(keyString(f)) || unlisted.has(f.windowId))
+      .map((f) => f.eventId),
+  );
+  const dependent = alerts.records.filter(
+    (r) => r.state === 'folded' && !foldedLost.has(r.alertKey),
+  );
+  const foldClaims = await guarded(logger, 'Claim write failed', dependent, () =>
+    dependent.length > 0 ? store.writeVersioned(dependent, { deadline: context.deadline }) : none(),
+  );
+  const claims = {
+    unwritten: [...sendClaims.unwritten, ...foldClaims.unwritten],
+    conflicts: [...sendClaims.conflicts, ...foldClaims.conflicts],
+    retries: sendClaims.retries + foldClaims.retries,
+  };
   const claimFailed = new Set([
     ...claims.unwritten.map(keyString),
     ...claims.conflicts.map(keyString),
@@ -170,10 +194,7 @@ async function writeEvents(
   const groupOf = new Map(state.readable.map((g) => [g.item.eventId, g]));
   for (const record of alerts.records) {
     const group = groupOf.get(record.alertKey);
-    const lost =
-      claimFailed.has(keyString(record)) ||
-      foldedLost.has(record.alertKey) ||
-      (record.foldWindow !== undefined && unlisted.has(record.foldWindow));
+    const lost = claimFailed.has(keyString(record)) || foldedLost.has(record.alertKey);
     if (!lost) claimed.add(record.alertKey);
     else if (group) failures.push(...failuresOf(group.records, 'alert claim not written'));
   }
