@@ -76,16 +76,18 @@ describe('events table definition', () => {
         { AttributeName: 'pk', KeyType: 'HASH' },
         { AttributeName: 'sk', KeyType: 'RANGE' },
       ],
-      AttributeDefinitions: ['pk', 'sk', 'subjectKey', 'actorKey', 'pairKey', 'severityKey'].map(
-        (name) => ({ AttributeName: name, AttributeType: 'S' }),
-      ),
+      AttributeDefinitions: ['pk', 'sk', 'subjectKey', 'actorKey', 'pairKey'].map((name) => ({
+        AttributeName: name,
+        AttributeType: 'S',
+      })),
       GlobalSecondaryIndexes: Object.values(INDEXES).map((index) => ({
         IndexName: index.name,
         KeySchema: [
           { AttributeName: index.partitionKey, KeyType: 'HASH' },
           { AttributeName: 'sk', KeyType: 'RANGE' },
         ],
-        Projection: { ProjectionType: 'ALL' },
+        // Keys only: a query fetches the items it keeps (contract/table.ts).
+        Projection: { ProjectionType: 'KEYS_ONLY' },
       })),
     });
   });
