@@ -225,6 +225,12 @@ const configSchema = z.strictObject({
   maxReceiveCount: int(1, 1000).default(PIPELINE_DEFAULTS.maxReceiveCount),
   functionTimeoutSeconds: int(5, 900).default(PIPELINE_DEFAULTS.functionTimeoutSeconds),
   functionMemoryMb: int(128, 10_240).default(256),
+  /**
+   * KMS keys the stack creates ($1 a month each): one for the events queue, one for the table
+   * and the dead-letter queue, one for the three topics. Without it the alert topics use SNS's
+   * AWS-managed key and the ops topic (which CloudWatch alarms cannot reach under that key) is
+   * not encrypted at rest.
+   */
   customerManagedKey: z.boolean().default(false),
   email: z
     .strictObject({
@@ -293,10 +299,17 @@ const configSchema = z.strictObject({
    * with this layout.
    */
   indexUpgradeStep: int(0, INDEX_UPGRADE_STEPS.length).optional(),
-  /** The CloudWatch dashboard ($3 a month beyond an account's first three). */
-  dashboard: z.boolean().default(true),
-  /** X-Ray active tracing of the functions ($5 per million traces beyond 100,000 a month). */
-  tracing: z.boolean().default(true),
+  /**
+   * The CloudWatch dashboard ($3 a month beyond an account's first three), and with it the
+   * custom metrics only it reads. Off by default: the alarms watch the pipeline without it.
+   */
+  dashboard: z.boolean().default(false),
+  /**
+   * X-Ray active tracing of the functions ($5 per million traces beyond 100,000 a month; at a
+   * trickle nearly every invocation is one). Off by default: logs and metrics still record every
+   * invocation.
+   */
+  tracing: z.boolean().default(false),
   /** A daily AWS Backup of the events table into a locked vault. @default - no backup plan */
   backup: z
     .strictObject({

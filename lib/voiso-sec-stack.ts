@@ -42,7 +42,8 @@ export class VoisoSecStack extends Stack {
 
     // Optional customer-managed keys for the data at rest. The events queue has its own key,
     // because Voiso's users must be able to use it (only through SQS, for that queue); the key
-    // of the table and the dead-letter queue is never granted to anyone outside the stack.
+    // of the table and the dead-letter queue is never granted to anyone outside the stack. The
+    // topics' key is made by Alerting, on the same switch.
     const key = (keyId: string, what: string) =>
       new kms.Key(this, keyId, {
         description: `Encrypts the ${this.stackName} ${what}`,
@@ -71,6 +72,7 @@ export class VoisoSecStack extends Stack {
       externalSubscribers: config.externalSubscribers,
       logRetention,
       tracing: config.tracing,
+      customerManagedKey: config.customerManagedKey,
     });
 
     this.ingest = new IngestFunction(this, 'Ingest', {

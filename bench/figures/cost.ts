@@ -139,7 +139,10 @@ export const COST_ASSUMPTIONS = {
   /** X-Ray's default sampling: the first request each second, then 5 %. */
   xrayReservoirPerSecond: 1,
   xrayRate: 0.05,
-  /** A KMS request per SNS publish request to a topic under the stack's key (an upper bound). */
+  /**
+   * A KMS request per SNS publish request to an encrypted alert topic (an upper bound). Requests
+   * to the AWS-managed aws/sns key are billed like those to a key the stack owns.
+   */
   kmsRequestsPerPublish: 1,
   secondsPerMonth: (365.25 / 12) * 86_400,
 } as const;
@@ -225,7 +228,7 @@ export function monthlyCost(eventsPerMonth: number, inputs: CostInputs): Monthly
 
   // Fixed: what the stack costs with no event at all.
   const flushRuns = resources.scheduledRunsPerMonth;
-  add('KMS key of the topics', 'kmsKey', resources.kmsKeys, true);
+  add('KMS keys (customerManagedKey only)', 'kmsKey', resources.kmsKeys, true);
   add(
     `Alarms (${resources.alarmMetrics} alarm metrics)`,
     'cloudwatchAlarm',

@@ -69,8 +69,8 @@ function table(headers: readonly string[], rows: readonly (readonly string[])[])
 }
 
 const CONFIGURATIONS: Readonly<Record<string, string>> = {
-  default: 'defaults (dashboard and tracing on)',
-  lean: '`"dashboard": false, "tracing": false`',
+  default: 'defaults (no dashboard, no tracing)',
+  observed: '`"dashboard": true, "tracing": true`',
 };
 
 /** The generated part of "Cost": totals, the lines behind them, and the prices used. */

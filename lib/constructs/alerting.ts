@@ -1,6 +1,7 @@
-// Who hears about what: the alerts, critical and ops topics (encrypted with a key this stack
-// owns), e-mail subscriptions with optional filter policies, and Slack: a small notifier
-// function for alerts, AWS Chatbot for the ops topic's alarms.
+// Who hears about what: the alerts, critical and ops topics (encrypted at rest with SNS's
+// AWS-managed key, or with a key this stack owns), e-mail subscriptions with optional filter
+// policies, and Slack: a small notifier function for alerts, AWS Chatbot for the ops topic's
+// alarms.
 import * as path from 'node:path';
 import { Annotations, Duration, Stack, Validations } from 'aws-cdk-lib';
 import * as chatbot from 'aws-cdk-lib/aws-chatbot';
@@ -64,8 +65,15 @@ export interface AlertingProps {
   readonly chatbot?: ChatbotOptions;
   /** Retention of the notifier's logs. @default 90 days */
   readonly logRetention?: logs.RetentionDays;
-  /** X-Ray active tracing of the Slack notifier. @default true */
+  /** X-Ray active tracing of the Slack notifier. @default false */
   readonly tracing?: boolean;
+  /**
+   * Encrypt all three topics with a KMS key this stack creates ($1 a month), which CloudWatch
+   * alarms may use. Without it the alert topics use SNS's AWS-managed key (`aws/sns`, free),
+   * and the ops topic is not encrypted at rest: CloudWatch cannot publish to a topic under the
+   * AWS-managed key, whose policy cannot admit it. @default false
+   */
+  readonly customerManagedKey?: boolean;
   /**
    * Topics subscribed to outside this stack (an HTTPS endpoint, a SIEM queue): they get no
    * "no subscriber" warning at synth. @default []
@@ -73,12 +81,18 @@ export interface AlertingProps {
   readonly externalSubscribers?: readonly TopicName[];
 }
 
+/** SNS's AWS-managed key: free, usable by this account's principals through SNS only. */
+export const SNS_MANAGED_KEY = 'alias/aws/sns';
+
 /** The synth warning for a topic nobody hears, so a test or a deployment can refer to it. */
 export const NO_SUBSCRIBER_WARNING = 'voiso-sec:topicWithoutSubscriber';
 
 export class Alerting extends Construct {
-  /** Encrypts all three topics; CloudWatch may use it so alarms can publish to `ops`. */
-  public readonly topicKey: kms.Key;
+  /**
+   * With `customerManagedKey`: encrypts all three topics; CloudWatch may use it so alarms can
+   * publish to `ops`.
+   */
+  public readonly topicKey?: kms.Key;
   public readonly alertsTopic: sns.Topic;
   public readonly criticalTopic: sns.Topic;
   public readonly opsTopic: sns.Topic;
@@ -125,28 +139,44 @@ export class Alerting extends Construct {
     };
 
     // Alarms cannot publish to a topic encrypted with the AWS-managed aws/sns key (its policy
-    // cannot be changed to admit CloudWatch), so the topics use a key this stack owns.
-    this.topicKey = new kms.Key(this, 'TopicKey', {
-      description: `Encrypts the ${stack.stackName} alert and ops topics`,
-      enableKeyRotation: true,
-    });
-    this.topicKey.addToResourcePolicy(
-      new iam.PolicyStatement({
-        sid: 'AllowCloudWatchAlarmsToPublishToEncryptedTopics',
-        principals: [new iam.ServicePrincipal('cloudwatch.amazonaws.com')],
-        actions: ['kms:Decrypt', 'kms:GenerateDataKey*'],
-        resources: ['*'],
-        // Only alarms of this account, as on the ops topic policy: no other account's alarm can
-        // use the key through a confused CloudWatch.
-        conditions: alarmsOfThisAccount,
-      }),
-    );
-
+    // cannot be changed to admit CloudWatch). A key this stack owns costs $1 a month, a third of
+    // a small deployment's bill, so it is the customerManagedKey opt-in; by default the alert
+    // topics, which carry event content, use aws/sns, and ops carries none (see below).
+    if (props.customerManagedKey) {
+      this.topicKey = new kms.Key(this, 'TopicKey', {
+        description: `Encrypts the ${stack.stackName} alert and ops topics`,
+        enableKeyRotation: true,
+      });
+      this.topicKey.addToResourcePolicy(
+        new iam.PolicyStatement({
+          sid: 'AllowCloudWatchAlarmsToPublishToEncryptedTopics',
+          principals: [new iam.ServicePrincipal('cloudwatch.amazonaws.com')],
+          actions: ['kms:Decrypt', 'kms:GenerateDataKey*'],
+          resources: ['*'],
+          // Only alarms of this account, as on the ops topic policy: no other account's alarm
+          // can use the key through a confused CloudWatch.
+          conditions: alarmsOfThisAccount,
+        }),
+      );
+    }
     const topic = (topicId: string, displayName: string) =>
       new sns.Topic(this, topicId, { displayName, masterKey: this.topicKey, enforceSSL: true });
     this.alertsTopic = topic('AlertsTopic', 'Voiso security alerts');
     this.criticalTopic = topic('CriticalTopic', 'Voiso critical security alerts');
     this.opsTopic = topic('OpsTopic', 'Voiso security pipeline health');
+    if (this.topicKey === undefined) {
+      // Set on the template rather than as `masterKey`: aws/sns's own policy lets every principal
+      // of this account use it through SNS, so publishers need no KMS statement, and `masterKey`
+      // would have grantPublish add one (on every key of the account carrying that alias).
+      for (const alertTopic of [this.alertsTopic, this.criticalTopic]) {
+        (alertTopic.node.defaultChild as sns.CfnTopic).kmsMasterKeyId = SNS_MANAGED_KEY;
+      }
+      Validations.of(this.opsTopic).acknowledge({
+        id: 'AwsSolutions-SNS2',
+        reason:
+          'The ops topic carries only CloudWatch alarm notifications (alarm names, states, thresholds and metric values), never event content, and CloudWatch cannot publish to a topic under the AWS-managed aws/sns key. The topic policy still denies publishing without TLS. Set customerManagedKey to encrypt it at rest with a key the stack owns ($1 a month).',
+      });
+    }
     // A topic policy replaces SNS's default one, which is what lets CloudWatch publish; say so.
     this.opsTopic.addToResourcePolicy(
       new iam.PolicyStatement({

@@ -35,7 +35,7 @@ export interface IngestFunctionProps {
   readonly severityIndexFrom: Severity;
   /** Which metrics the function publishes: all (for the dashboard) or those alarms read. */
   readonly metricsScope: MetricsScope;
-  /** X-Ray active tracing. @default true */
+  /** X-Ray active tracing. @default false */
   readonly tracing?: boolean;
   readonly timeout: Duration;
   readonly memorySize: number;

@@ -1,5 +1,5 @@
 // Tells operators when the pipeline needs them (alarms to the ops topic) and shows its health
-// at a glance (one dashboard). Each alarm's description says what to do about it.
+// at a glance (an optional dashboard). Each alarm's description says what to do about it.
 import { Duration, Stack } from 'aws-cdk-lib';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as actions from 'aws-cdk-lib/aws-cloudwatch-actions';
@@ -38,7 +38,7 @@ export interface MonitoringProps {
   readonly deadLetterAlarmAge?: Duration;
   /**
    * The dashboard: $3 a month beyond an account's first three. Without it the functions publish
-   * only the metrics alarms read. @default true
+   * only the metrics alarms read. @default false
    */
   readonly dashboard?: boolean;
 }
@@ -53,7 +53,7 @@ interface PipelineMetrics {
 const FIVE_MINUTES = Duration.minutes(5);
 
 export class Monitoring extends Construct {
-  /** The dashboard, unless `dashboard: false`. */
+  /** The dashboard, with `dashboard: true`. */
   public readonly dashboard?: cloudwatch.Dashboard;
   public readonly alarms: cloudwatch.Alarm[] = [];
 
@@ -91,7 +91,7 @@ export class Monitoring extends Construct {
     }
     this.addAlarms(props, metrics, silenceHours, maxMessageAge);
     const deadLetters = this.watchDeadLetters(props, metrics, deadLetterAlarmAge);
-    if (props.dashboard !== false) {
+    if (props.dashboard === true) {
       this.dashboard = this.createDashboard(props, metrics);
       this.dashboard.addWidgets(deadLetters);
     }

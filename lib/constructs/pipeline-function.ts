@@ -21,7 +21,7 @@ export interface PipelineFunctionProps {
   readonly logRetention?: logs.RetentionDays;
   /** @default {} */
   readonly environment?: Readonly<Record<string, string>>;
-  /** X-Ray active tracing (traces cost $5 a million beyond 100,000 a month). @default true */
+  /** X-Ray active tracing (traces cost $5 a million beyond 100,000 a month). @default false */
   readonly tracing?: boolean;
   /** @default - no reserved concurrency */
   readonly reservedConcurrentExecutions?: number;
@@ -69,7 +69,7 @@ export class PipelineFunction extends Construct {
       role: this.role,
       logGroup: this.logGroup,
       loggingFormat: lambda.LoggingFormat.JSON,
-      tracing: props.tracing === false ? lambda.Tracing.DISABLED : lambda.Tracing.ACTIVE,
+      tracing: props.tracing === true ? lambda.Tracing.ACTIVE : lambda.Tracing.DISABLED,
       environment: { NODE_OPTIONS: '--enable-source-maps', ...props.environment },
       reservedConcurrentExecutions: props.reservedConcurrentExecutions,
       retryAttempts: props.retryAttempts,
@@ -88,11 +88,11 @@ export class PipelineFunction extends Construct {
         logLevel: LogLevel.WARNING,
       },
     });
-    if (props.tracing === false) {
+    if (props.tracing !== true) {
       Validations.of(this.function).acknowledge({
         id: 'Serverless-LambdaTracing',
         reason:
-          'Tracing is off by configuration (`tracing: false`): X-Ray bills each trace, and at a trickle every invocation is one; logs and metrics still record every invocation.',
+          'Tracing is off unless configured (`tracing: true`): X-Ray bills each trace, and at a trickle every invocation is one; logs and metrics still record every invocation.',
       });
     } else {
       Validations.of(this.role).acknowledge({

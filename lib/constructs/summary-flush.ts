@@ -34,7 +34,7 @@ export interface SummaryFlushProps {
   readonly retentionDays: number;
   /** Which metrics the function publishes: all (for the dashboard) or those alarms read. */
   readonly metricsScope: MetricsScope;
-  /** X-Ray active tracing. @default true */
+  /** X-Ray active tracing. @default false */
   readonly tracing?: boolean;
   readonly logRetention: logs.RetentionDays;
   readonly logLevel: string;

@@ -25,6 +25,8 @@ export function grantAlertTopics(pipeline: PipelineFunction, topics: AlertTopics
   topics.alertsTopic.grantPublish(fn);
   fn.addEnvironment(INGEST_ENV.criticalTopicArn, topics.criticalTopic.topicArn);
   topics.criticalTopic.grantPublish(fn);
+  // Only a customer-managed topic key is granted (SNS's AWS-managed key needs no grant).
+  if (topics.alertsTopic.masterKey === undefined) return;
   Validations.of(pipeline.role).acknowledge({
     id: 'AwsSolutions-IAM5[Action::kms:GenerateDataKey*]',
     reason:

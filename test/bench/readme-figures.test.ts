@@ -33,9 +33,9 @@ describe("the README's generated sections", () => {
         'default/150000',
         'default/3000000',
         'default/30000000',
-        'lean/150000',
-        'lean/3000000',
-        'lean/30000000',
+        'observed/150000',
+        'observed/3000000',
+        'observed/30000000',
       ].sort(),
     );
   });

@@ -203,9 +203,7 @@ describe('6. dead letters cannot expire unnoticed', () => {
   });
 
   it('graphs arrivals and the oldest age against the alarm on the dashboard', () => {
-    const dashboard = Object.values(
-      defaults.template.findResources('AWS::CloudWatch::Dashboard'),
-    )[0];
+    const dashboard = Object.values(full.template.findResources('AWS::CloudWatch::Dashboard'))[0];
     const body = JSON.stringify(dashboard?.Properties.DashboardBody);
 
     expect(body).toContain('Dead-letter queue');

@@ -25,7 +25,6 @@ beforeAll(() => {
     opsTopic: logicalIdOf(template, 'AWS::SNS::Topic', 'AlertingOpsTopic'),
     alertsTopic: logicalIdOf(template, 'AWS::SNS::Topic', 'AlertingAlertsTopic'),
     criticalTopic: logicalIdOf(template, 'AWS::SNS::Topic', 'AlertingCriticalTopic'),
-    topicKey: logicalIdOf(template, 'AWS::KMS::Key', 'AlertingTopicKey'),
     undelivered: logicalIdOf(template, 'AWS::SQS::Queue', 'AlertingUndeliveredQueue'),
   };
 });
@@ -224,8 +223,6 @@ describe('ingest function', () => {
         'dynamodb:BatchWriteItem',
         'dynamodb:PutItem',
         'dynamodb:UpdateItem',
-        'kms:Decrypt',
-        'kms:GenerateDataKey*',
         'logs:CreateLogStream',
         'logs:PutLogEvents',
         'sns:Publish',
@@ -290,8 +287,6 @@ describe('summary flush', () => {
         'dynamodb:BatchWriteItem',
         'dynamodb:PutItem',
         'dynamodb:Query',
-        'kms:Decrypt',
-        'kms:GenerateDataKey*',
         'logs:CreateLogStream',
         'logs:PutLogEvents',
         'sns:Publish',
@@ -382,41 +377,57 @@ describe('events table', () => {
 });
 
 describe('alerting', () => {
-  it('encrypts all three topics with the stack key, which CloudWatch alarms may use', () => {
-    for (const topic of [ids.alertsTopic, ids.criticalTopic, ids.opsTopic]) {
-      template.hasResourceProperties('AWS::SNS::Topic', {
-        KmsMasterKeyId: arnOf(ids.topicKey as string),
-      });
-      expect(template.toJSON().Resources[topic as string].Properties.KmsMasterKeyId).toEqual(
-        arnOf(ids.topicKey as string),
+  it("encrypts the alert topics with SNS's AWS-managed key and creates no key to pay for", () => {
+    for (const topic of [ids.alertsTopic, ids.criticalTopic]) {
+      expect(template.toJSON().Resources[topic as string].Properties.KmsMasterKeyId).toBe(
+        'alias/aws/sns',
       );
     }
-    template.hasResourceProperties('AWS::KMS::Key', {
-      EnableKeyRotation: true,
-      KeyPolicy: {
-        Statement: Match.arrayWith([
-          Match.objectLike({
-            Principal: { Service: 'cloudwatch.amazonaws.com' },
-            Action: ['kms:Decrypt', 'kms:GenerateDataKey*'],
-          }),
-        ]),
-      },
-    });
+    // CloudWatch alarms cannot publish to a topic under aws/sns: ops carries alarm states only.
+    expect(
+      template.toJSON().Resources[ids.opsTopic as string].Properties.KmsMasterKeyId,
+    ).toBeUndefined();
+    template.resourceCountIs('AWS::KMS::Key', 0);
   });
 
-  it("lets only this account's alarms use the topic key", () => {
-    const statements: { Principal?: { Service?: string }; Condition?: unknown }[] =
-      template.toJSON().Resources[ids.topicKey as string].Properties.KeyPolicy.Statement;
+  describe('with customerManagedKey', () => {
+    const managed = buildStack(fullContext({ customerManagedKey: true }), STACK).template;
+    const topicKey = logicalIdOf(managed, 'AWS::KMS::Key', 'AlertingTopicKey');
 
-    const cloudWatch = statements.filter(
-      (s) => s.Principal?.Service === 'cloudwatch.amazonaws.com',
-    );
+    it('encrypts all three topics with the stack key, which CloudWatch alarms may use', () => {
+      for (const prefix of ['AlertingAlertsTopic', 'AlertingCriticalTopic', 'AlertingOpsTopic']) {
+        const topic = logicalIdOf(managed, 'AWS::SNS::Topic', prefix);
+        expect(managed.toJSON().Resources[topic].Properties.KmsMasterKeyId).toEqual(
+          arnOf(topicKey),
+        );
+      }
+      managed.hasResourceProperties('AWS::KMS::Key', {
+        EnableKeyRotation: true,
+        KeyPolicy: {
+          Statement: Match.arrayWith([
+            Match.objectLike({
+              Principal: { Service: 'cloudwatch.amazonaws.com' },
+              Action: ['kms:Decrypt', 'kms:GenerateDataKey*'],
+            }),
+          ]),
+        },
+      });
+    });
 
-    expect(cloudWatch).toHaveLength(1);
-    expect(cloudWatch[0]?.Condition).toEqual({
-      StringEquals: { 'aws:SourceAccount': '123456789012' },
-      // A literal partition: the stack's region is known (enablePartitionLiterals).
-      ArnLike: { 'aws:SourceArn': 'arn:aws:cloudwatch:eu-west-1:123456789012:alarm:*' },
+    it("lets only this account's alarms use the topic key", () => {
+      const statements: { Principal?: { Service?: string }; Condition?: unknown }[] =
+        managed.toJSON().Resources[topicKey].Properties.KeyPolicy.Statement;
+
+      const cloudWatch = statements.filter(
+        (s) => s.Principal?.Service === 'cloudwatch.amazonaws.com',
+      );
+
+      expect(cloudWatch).toHaveLength(1);
+      expect(cloudWatch[0]?.Condition).toEqual({
+        StringEquals: { 'aws:SourceAccount': '123456789012' },
+        // A literal partition: the stack's region is known (enablePartitionLiterals).
+        ArnLike: { 'aws:SourceArn': 'arn:aws:cloudwatch:eu-west-1:123456789012:alarm:*' },
+      });
     });
   });
 

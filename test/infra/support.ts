@@ -50,6 +50,8 @@ export function fullContext(overrides: Record<string, unknown> = {}): Record<str
     silenceHours: 4,
     deadLetterAlarmAgeDays: 2,
     backup: { retentionDays: 400, vaultLock: 'compliance' },
+    dashboard: true,
+    tracing: true,
     ...overrides,
   };
 }
@@ -63,8 +65,8 @@ export const CONFIGURATION_SHAPES: readonly (readonly [string, Record<string, un
   ['every option', fullContext()],
   ['customer-managed key', fullContext({ customerManagedKey: true })],
   ['customer-managed key alone', { customerManagedKey: true }],
-  // A deployed table halfway through its index upgrade, without dashboard or tracing.
-  ['lean and upgrading', { dashboard: false, tracing: false, indexUpgradeStep: 3 }],
+  // A deployed table halfway through its index upgrade, with the dashboard and tracing alone.
+  ['dashboard, tracing and upgrading', { dashboard: true, tracing: true, indexUpgradeStep: 3 }],
 ];
 
 export const TEST_ENV = { account: '123456789012', region: 'eu-west-1' };
