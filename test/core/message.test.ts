@@ -289,3 +289,51 @@ describe('what logs get about a malformed message', () => {
     );
   });
 });
+
+describe('the reason a malformed message is quarantined with', () => {
+  const count = (value: string) =>
+    voisoEvent('app_login/incorrect_password', { params: { count: value } });
+  it.each([
+    [
+      'a value longer than 40 characters, cut to 37 and marked',
+      count('c'.repeat(60)),
+      `params.count: expected a non-negative integer, got "${'c'.repeat(36)}...`,
+      'params.count: expected a non-negative integer',
+    ],
+    [
+      'a value of exactly 40 characters, whole',
+      count('c'.repeat(38)),
+      `params.count: expected a non-negative integer, got "${'c'.repeat(38)}"`,
+      'params.count: expected a non-negative integer',
+    ],
+    [
+      'a cut that would split a surrogate pair, one character earlier',
+      count(`${'c'.repeat(35)}\u{1f600}${'d'.repeat(10)}`),
+      `params.count: expected a non-negative integer, got "${'c'.repeat(35)}...`,
+      'params.count: expected a non-negative integer',
+    ],
+    [
+      'a missing field',
+      { timestamp: '2020-10-10T10:11:12Z', type: 'app_login', event: 'deleted_user', params: {} },
+      'callcenter: expected a non-empty string, missing',
+      'callcenter: expected a non-empty string',
+    ],
+    [
+      'a body that is not an object',
+      [1, 2],
+      'message: expected a JSON object, got an array',
+      'message: expected a JSON object, got an array',
+    ],
+    [
+      'a value deep in a sender-named param (logs get positions, the record the names)',
+      voisoEvent('app_login/incorrect_password', { params: { extra: [0, [1, 1e300]] } }),
+      'params.extra[1][1]: number out of range',
+      'params[3][1][1]: number out of range',
+    ],
+  ])('%s', (_name, body, reason, problem) => {
+    // Act
+    const verdict = classifyJson(body);
+    // Assert
+    expect(verdict).toEqual({ kind: 'malformed', reason, problem });
+  });
+});
