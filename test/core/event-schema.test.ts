@@ -1,4 +1,5 @@
 import fc from 'fast-check';
+import { DEFAULT_DETECTION_SETTINGS } from '../../contract/config';
 import { KNOWN_PAIRS } from '../../contract/pairs';
 import {
   envelopeFastPath,
@@ -8,6 +9,8 @@ import {
   PAIR_PARAMS,
   paramsFastPath,
 } from '../../lambda/core/event-schema';
+import { classifyMessage } from '../../lambda/core/message';
+import { voisoEvent } from '../../lambda/testing/factories';
 
 /** Strings around every length limit of the envelope (0, 1, 64, 65, 256, 257 characters). */
 const boundaryString = fc
@@ -144,5 +147,128 @@ describe('paramsFastPath', () => {
     const fast = paramsFastPath('app_login/successful_login', params);
     // Assert
     expect(fast).toBeUndefined();
+  });
+});
+
+describe('the limits of an event, as a quarantine records them', () => {
+  const nest = (levels: number): unknown => (levels === 0 ? 'leaf' : { a: nest(levels - 1) });
+  const judge = (body: unknown) => {
+    const verdict = classifyMessage(JSON.stringify(body), DEFAULT_DETECTION_SETTINGS);
+    return verdict.kind === 'malformed'
+      ? { reason: verdict.reason, problem: verdict.problem }
+      : verdict.kind;
+  };
+  const login = (overrides: Parameters<typeof voisoEvent>[1]) =>
+    voisoEvent('app_login/deleted_user', overrides);
+  const extra = (value: unknown) => login({ params: { extra: value } });
+  const refused = (reason: string, problem: string) => ({ reason, problem });
+  const a16 = '.a'.repeat(16);
+  const p16 = '[0]'.repeat(16);
+
+  it.each([
+    [
+      'an empty call center',
+      login({ callcenter: '' }),
+      refused(
+        'callcenter: expected a non-empty string, got ""',
+        'callcenter: expected a non-empty string',
+      ),
+    ],
+    [
+      'an address that is a number',
+      voisoEvent('app_login/unauthorized_ip', { params: { ip: 5 } }),
+      refused(
+        'params.ip: expected an IPv4 or IPv6 address, got 5',
+        'params.ip: expected an IPv4 or IPv6 address',
+      ),
+    ],
+    [
+      'an address that is not one',
+      voisoEvent('app_login/unauthorized_ip', { params: { ip: '1.2.3' } }),
+      refused(
+        'params.ip: expected an IPv4 or IPv6 address, got "1.2.3"',
+        'params.ip: expected an IPv4 or IPv6 address',
+      ),
+    ],
+    [
+      'a range that is a number',
+      voisoEvent('allowed_ip/ip_added', { params: { ip: 5 } }),
+      refused(
+        'params.ip: expected an IP address or CIDR range, got 5',
+        'params.ip: expected an IP address or CIDR range',
+      ),
+    ],
+    [
+      'a range with an impossible prefix',
+      voisoEvent('allowed_ip/ip_added', { params: { ip: '1.2.3.4/33' } }),
+      refused(
+        'params.ip: expected an IP address or CIDR range, got "1.2.3.4/33"',
+        'params.ip: expected an IP address or CIDR range',
+      ),
+    ],
+    [
+      'a timestamp that is a number',
+      login({ timestamp: 5 as unknown as string }),
+      refused(
+        'timestamp: expected an ISO-8601 string, got 5',
+        'timestamp: expected an ISO-8601 string',
+      ),
+    ],
+    [
+      'a timestamp longer than 64 characters',
+      login({ timestamp: '2'.repeat(65) }),
+      refused(
+        `timestamp: longer than 64 characters, got "${'2'.repeat(36)}...`,
+        'timestamp: longer than 64 characters',
+      ),
+    ],
+    ['a number just under 1e125', extra(9.99e124), 'event'],
+    [
+      'a number of 1e125',
+      extra(1e125),
+      refused('params.extra: number out of range', 'params[2]: number out of range'),
+    ],
+    ['a number just over 1e-129', extra(1.01e-129), 'event'],
+    [
+      'a number of 1e-129',
+      extra(1e-129),
+      refused('params.extra: number out of range', 'params[2]: number out of range'),
+    ],
+    ['zero', extra(0), 'event'],
+    ['params 16 levels deep', extra(nest(15)), 'event'],
+    [
+      'params 17 levels deep',
+      extra(nest(16)),
+      refused(
+        `params.extra${a16}: nested deeper than 16 levels`,
+        `params[2]${p16}: nested deeper than 16 levels`,
+      ),
+    ],
+    [
+      'params 18 levels deep (the error is where the limit is crossed)',
+      extra(nest(17)),
+      refused(
+        `params.extra${a16}: nested deeper than 16 levels`,
+        `params[2]${p16}: nested deeper than 16 levels`,
+      ),
+    ],
+    [
+      'an empty property name',
+      extra({ '': 1 }),
+      refused('params.extra: empty property name', 'params[2]: empty property name'),
+    ],
+    ['a property name of 256 characters', extra({ ['k'.repeat(256)]: 1 }), 'event'],
+    [
+      'a property name of 257 characters',
+      extra({ ['k'.repeat(257)]: 1 }),
+      refused('params.extra: property name too long', 'params[2]: property name too long'),
+    ],
+    [
+      'a documented name below the top level is a position in logs',
+      extra({ user: 1e300 }),
+      refused('params.extra.user: number out of range', 'params[2][0]: number out of range'),
+    ],
+  ])('%s', (_name, body, expected) => {
+    expect(judge(body)).toEqual(expected);
   });
 });
