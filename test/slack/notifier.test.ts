@@ -2,10 +2,12 @@
 // failure throws, so Lambda retries the SNS invocation and finally dead-letters it.
 import { GetSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { mockClient } from 'aws-sdk-client-mock';
+import { buildIncidentAlerts, buildSummaryAlerts } from '../../lambda/core/incident-alerts';
 import { formatSlackMessage } from '../../lambda/slack/format';
 import {
   createSlackNotifier,
   parseWebhookSecret,
+  readAlertDocument,
   UnreadableAlertError,
   WebhookSecretError,
 } from '../../lambda/slack/notifier';
@@ -55,7 +57,8 @@ describe('Slack notifier handler', () => {
     await handler(event);
     clock = 299_999;
     await handler(event);
-    clock = 300_001;
+    expect(secrets.commandCalls(GetSecretValueCommand)).toHaveLength(1);
+    clock = 300_000;
     await handler(event);
 
     expect(secrets.commandCalls(GetSecretValueCommand)).toHaveLength(2);
@@ -66,6 +69,14 @@ describe('Slack notifier handler', () => {
 
     await expect(handler(snsEvent(JSON.stringify(alertDocument())))).rejects.toThrow(
       new SlackDeliveryError('Slack webhook answered 500: internal_error', 500),
+    );
+  });
+
+  it('throws WebhookSecretError when the secret has no string value', async () => {
+    secrets.on(GetSecretValueCommand).resolves({ SecretBinary: new Uint8Array([1]) });
+
+    await expect(notifier()(snsEvent(JSON.stringify(alertDocument())))).rejects.toThrow(
+      new WebhookSecretError('The Slack webhook secret has no string value'),
     );
   });
 
@@ -96,12 +107,130 @@ describe('parseWebhookSecret', () => {
     expect(parseWebhookSecret(JSON.stringify({ webhookUrl: WEBHOOK }))).toBe(WEBHOOK);
   });
 
-  it.each(['http://hooks.slack.com/x', '{"url":"https://x/y"}', '{not json', ''])(
-    'rejects %j without echoing it',
-    (value) => {
-      expect(() => parseWebhookSecret(value)).toThrow(WebhookSecretError);
-    },
-  );
+  it('trims the URL inside the JSON form', () => {
+    expect(parseWebhookSecret(JSON.stringify({ webhookUrl: ` ${WEBHOOK} ` }))).toBe(WEBHOOK);
+  });
+
+  const NO_URL = 'The Slack webhook secret does not hold an https:// URL';
+  it.each([
+    ['http://hooks.slack.com/x', NO_URL],
+    ['see https://hooks.slack.com/x', NO_URL],
+    ['https://hooks.slack.com/x and more', NO_URL],
+    ['https://hooks.slack.com', NO_URL],
+    ['', NO_URL],
+    ['{"url":"https://x/y"}', 'The Slack webhook secret JSON has no "webhookUrl" string'],
+    ['{"webhookUrl":5}', 'The Slack webhook secret JSON has no "webhookUrl" string'],
+    ['{not json', 'The Slack webhook secret is neither a URL nor valid JSON'],
+  ])('rejects %j without echoing it', (value, message) => {
+    const error = (() => {
+      try {
+        parseWebhookSecret(value);
+      } catch (e) {
+        return e;
+      }
+      return undefined;
+    })();
+    expect(error).toBeInstanceOf(WebhookSecretError);
+    expect(error).toMatchObject({ name: 'WebhookSecretError', message });
+  });
+});
+
+describe('readAlertDocument', () => {
+  const incidentDoc = () =>
+    buildIncidentAlerts({
+      id: 'inc-1',
+      detection: 'brute-force',
+      callcenter: 'acme',
+      group: 'user:dana@acme.com',
+      groupedBy: 'user',
+      start: 0,
+      end: 60_000,
+      severity: 'critical',
+      measure: 20,
+      threshold: 20,
+      windowMinutes: 15,
+      values: [],
+      eventIds: ['e1'],
+      eventCount: 1,
+      suppressed: false,
+    })[0]?.document;
+  const summaryDoc = () =>
+    buildSummaryAlerts({
+      summaryId: 'sum-1',
+      windowId: 'win-1',
+      callcenter: 'acme',
+      type: 'app_login',
+      event: 'deleted_user',
+      rule: 'deleted-user-login',
+      severity: 'high',
+      opensAt: 0,
+      closesAt: 600_000,
+      members: [{ eventId: 'e1', who: 'a@acme.com' }],
+    })[0]?.document;
+  const docs = () =>
+    ({
+      event: alertDocument(),
+      incident: incidentDoc(),
+      summary: summaryDoc(),
+    }) as unknown as Record<string, Record<string, unknown>>;
+  const NOT_A_DOCUMENT = 'The SNS message is not an AlertDocument (version 1)';
+  const refusal = (message: string) => {
+    try {
+      readAlertDocument(message);
+    } catch (error) {
+      return error;
+    }
+    return undefined;
+  };
+
+  it.each(['event', 'incident', 'summary'])('reads a well-formed %s alert as it is', (kind) => {
+    const doc = docs()[kind];
+    expect(readAlertDocument(JSON.stringify(doc))).toEqual(doc);
+  });
+
+  it('reads a document without a kind (written before kinds existed) as an event alert', () => {
+    const { kind: _kind, ...old } = alertDocument() as unknown as Record<string, unknown>;
+    expect(readAlertDocument(JSON.stringify(old))).toEqual({ ...old, kind: 'event' });
+  });
+
+  it.each([
+    ['event', ['eventId', 'callcenter', 'timestamp', 'type', 'event', 'summary', 'receivedAt']],
+    ['incident', ['incidentId', 'detection', 'callcenter', 'groupedBy', 'group', 'summary']],
+    ['summary', ['summaryId', 'callcenter', 'type', 'event', 'rule', 'since', 'until', 'summary']],
+  ])('refuses a %s alert missing any field it needs', (kind, strings) => {
+    const doc = docs()[kind] as Record<string, unknown>;
+    const arrays = {
+      event: ['rules'],
+      incident: ['eventIds', 'values'],
+      summary: ['eventIds', 'top'],
+    }[kind as 'event'];
+    const objects = { event: ['params'], incident: ['window'], summary: [] as string[] }[
+      kind as 'event'
+    ];
+    for (const field of [...strings, ...arrays, ...objects, 'version', 'severity']) {
+      const { [field]: _dropped, ...without } = doc;
+      const broken = [JSON.stringify(without), JSON.stringify({ ...doc, [field]: 7 })];
+      if (objects.includes(field)) broken.push(JSON.stringify({ ...doc, [field]: null }));
+      for (const message of broken) {
+        expect({ field, error: refusal(message) }).toEqual({
+          field,
+          error: new UnreadableAlertError(NOT_A_DOCUMENT),
+        });
+      }
+    }
+  });
+
+  it.each([
+    ['not json', 'The SNS message is not JSON'],
+    ['null', NOT_A_DOCUMENT],
+    ['7', NOT_A_DOCUMENT],
+    ['"text"', NOT_A_DOCUMENT],
+    ['{"kind":"poem","version":1}', 'The SNS message is an alert of an unknown kind'],
+  ])('refuses %j', (message, reason) => {
+    const error = refusal(message);
+    expect(error).toBeInstanceOf(UnreadableAlertError);
+    expect(error).toMatchObject({ name: 'UnreadableAlertError', message: reason });
+  });
 });
 
 describe('postToSlack', () => {
