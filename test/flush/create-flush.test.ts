@@ -30,6 +30,9 @@ class RecordingStore extends InMemoryEventStore {
   unreadable = false;
   conflicting = false;
   undeletable = false;
+  /** Summary claims (alert records) meet someone else's write; fold items do not. */
+  claimTaken = false;
+  foldWrites = 0;
 
   override async read(keys: readonly ItemKey[], options?: StoreCallOptions) {
     if (options) this.deadlines.push(options.deadline);
@@ -39,8 +42,12 @@ class RecordingStore extends InMemoryEventStore {
 
   override async writeVersioned(items: Parameters<InMemoryEventStore['writeVersioned']>[0]) {
     // A sent window is taken off its fold item by a versioned write: `undeletable` fails those.
+    this.foldWrites += items.filter((i) => i.kind === 'fold').length;
     const refused = items.filter(
-      (i) => this.conflicting || (this.undeletable && i.kind === 'fold'),
+      (i) =>
+        this.conflicting ||
+        (this.undeletable && i.kind === 'fold') ||
+        (this.claimTaken && i.kind === 'alert'),
     );
     const outcome = await super.writeVersioned(items.filter((i) => !refused.includes(i)));
     return {
@@ -440,5 +447,44 @@ describe('createFlush', () => {
     expect(busy.logs.map((l) => [l.level, l.extra])).toEqual([
       ['info', { windows: 1, summaries: 1, left: 0 }],
     ]);
+  });
+
+  it('sends nothing and keeps the window when its summary claim meets another write', async () => {
+    // Prepare
+    const { flush, store, publisher, windowsLeft } = await setup(
+      window('w', 5 * MINUTE, [{ eventId: 'e1' }]),
+    );
+    store.claimTaken = true;
+    // Act
+    const outcome = await flush();
+    // Assert
+    expect(outcome).toEqual({ summaries: 0, left: 1 });
+    expect(publisher.published).toEqual([]);
+    expect(await windowsLeft()).toEqual([windowIdOf('w')]);
+  });
+
+  it('tries three times to take a sent window off its fold item, then leaves it listed', async () => {
+    // Prepare
+    const { flush, store, publisher, windowsLeft } = await setup(
+      window('w', 5 * MINUTE, [{ eventId: 'e1' }]),
+    );
+    store.undeletable = true;
+    // Act
+    const outcome = await flush();
+    // Assert: sent once; the next flush finds it sent and only unlists it.
+    expect(publisher.published).toHaveLength(1);
+    expect(store.foldWrites).toBe(3);
+    expect(outcome).toEqual({ summaries: 1, left: 1 });
+    expect(await windowsLeft()).toEqual([windowIdOf('w')]);
+  });
+
+  it('writes nothing to a fold item none of whose windows has closed', async () => {
+    // Prepare
+    const { flush, store } = await setup(window('young', -5 * MINUTE, [{ eventId: 'e1' }]));
+    // Act
+    const outcome = await flush();
+    // Assert
+    expect(outcome).toEqual({ summaries: 0, left: 0 });
+    expect(store.foldWrites).toBe(0);
   });
 });
