@@ -129,6 +129,26 @@ describe('default severity table', () => {
         expect([rule.id, documented]).toEqual([rule.id, expect.arrayContaining([name])]);
     }
   });
+
+  it('names as evidence exactly the params its condition reads', () => {
+    // What `explain` shows beside each rule; a rule reading a param it does not name (or naming
+    // one it does not read) would show the wrong evidence.
+    expect(
+      Object.fromEntries(DEFAULT_RULES.flatMap((r) => (r.evidence ? [[r.id, r.evidence]] : []))),
+    ).toEqual({
+      'incorrect-password-burst': ['count'],
+      'incorrect-password-admin': ['access_group'],
+      'unauthorized-ip-admin': ['access_group'],
+      'login-ip-changed-admin': ['access_group'],
+      'admin-added': ['access_group'],
+      'admin-deleted': ['access_group'],
+      'password-changed-by-other': ['who', 'user'],
+      'admin-password-changed-by-other': ['who', 'user', 'access_group'],
+      'admin-granted': ['to'],
+      'wide-allowlist-range': ['ip'],
+      'wide-allowlist-range-changed': ['to'],
+    });
+  });
 });
 
 describe('detection configuration', () => {
