@@ -2,9 +2,16 @@
 // window's summary or on its own, even when the write of its place in the window, or of the
 // window itself, failed on the first delivery (the record is retried by SQS, then the flush).
 import type { Alert } from '../../lambda/core/alert-format';
-import type { ItemKey } from '../../lambda/core/items';
+import { FOLD_RETAIN_MS } from '../../lambda/core/folding';
+import { type ItemKey, keyString } from '../../lambda/core/items';
 import { FOLD_PARTITION } from '../../lambda/core/keys';
-import type { StoredItem, VersionedItem } from '../../lambda/core/records';
+import {
+  type FoldItem,
+  type FoldWindow,
+  foldItem,
+  type StoredItem,
+  type VersionedItem,
+} from '../../lambda/core/records';
 import { createFlush } from '../../lambda/flush/create-flush';
 import { DEFAULT_INGEST_CONFIG } from '../../lambda/ingest/config';
 import { createHandler } from '../../lambda/ingest/create-handler';
@@ -129,4 +136,53 @@ describe('folding when a write fails', () => {
     const told = toldAbout(publisher.published);
     for (const eventId of stored) expect(told).toContain(eventId);
   });
+
+  it("lists its window beside another invocation's when both opened one at once", async () => {
+    // Prepare: just before this batch's open is written, another invocation opens a window of
+    // the same rule (version 1, its own window listed).
+    const store = new OpensFirst();
+    const publisher = new CapturingAlertPublisher();
+    // Act
+    const stored = await deliverUntilDone(store, publisher, twoOfOneRule());
+    // Assert: both windows were listed on one fold item (then the flush took both off).
+    expect(store.listed).toEqual([['win-theirs', expect.stringMatching(/^win-/)], []]);
+    const told = toldAbout(publisher.published);
+    for (const eventId of stored) expect(told).toContain(eventId);
+  });
 });
+
+/** Another invocation writes its own open of the same fold item just before ours. */
+class OpensFirst extends InMemoryEventStore {
+  private raced = false;
+  /** The windows the fold item listed after each successful write of it. */
+  readonly listed: string[][] = [];
+
+  override async writeVersioned(items: readonly VersionedItem[]) {
+    const open = items.find((i): i is FoldItem => i.kind === 'fold');
+    if (open && !this.raced) {
+      this.raced = true;
+      const theirs: FoldWindow = {
+        windowId: 'win-theirs',
+        type: 'app_login',
+        event: 'deleted_user',
+        opensAt: open.opensAt,
+        closesAt: open.closesAt,
+        openedBy: 'someone-else',
+      };
+      await super.writeVersioned([
+        foldItem(
+          { ...open, windowId: theirs.windowId, pending: [theirs] },
+          open.version - 1,
+          FOLD_RETAIN_MS,
+        ),
+      ]);
+    }
+    const outcome = await super.writeVersioned(items);
+    const refused = new Set([...outcome.conflicts, ...outcome.unwritten].map(keyString));
+    for (const item of items) {
+      if (item.kind === 'fold' && !refused.has(keyString(item)) && this.raced)
+        this.listed.push(item.pending.map((w) => w.windowId));
+    }
+    return outcome;
+  }
+}
