@@ -7,7 +7,7 @@
 // the report of the last full or incremental run someone recorded with --record).
 //
 //   npm run mutation                     incremental, from your last run or the recorded one
-//   npm run mutation -- --full           every mutant again (about 45 min on a 2-core machine)
+//   npm run mutation -- --full           every mutant again (about 2 hours on a shared 2-core machine)
 //   npm run mutation -- --record         then keep this run's results as the recorded ones
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
