@@ -6,7 +6,7 @@ import { formatSlackMessage } from '../../lambda/slack/format';
 import { postToSlack } from '../../lambda/slack/post';
 import { UsageError } from '../errors';
 import { checkDataDir } from '../local/data-dir';
-import { LOCAL_CREDENTIALS } from '../local/emulators';
+import { LOCAL_CREDENTIALS, localResources } from '../local/emulators';
 import { parseFaultSpec } from '../local/faults';
 import { loadLocalConfiguration } from '../local/ingest-config';
 import { type BatchOutcome, startPipeline } from '../local/pipeline';
@@ -186,14 +186,7 @@ export async function runLocal(
   }
   writeLocalState({
     pid: process.pid,
-    region: emulators.region,
-    sqsEndpoint: emulators.sqsEndpoint,
-    dynamodbEndpoint: emulators.dynamodbEndpoint,
-    queueUrl: emulators.queueUrl,
-    queueArn: emulators.queueArn,
-    deadLetterQueueUrl: emulators.deadLetterQueueUrl,
-    deadLetterQueueArn: emulators.deadLetterQueueArn,
-    tableName: emulators.tableName,
+    ...localResources(emulators),
     detection: configuration.ingest.detection,
     configuration:
       configuration.detectionSource === undefined

@@ -60,6 +60,18 @@ export interface LocalResources {
   readonly tableName: string;
 }
 
+/** The addresses alone (no clients), as the state file records them for the other commands. */
+export const localResources = (from: LocalResources): LocalResources => ({
+  region: from.region,
+  sqsEndpoint: from.sqsEndpoint,
+  dynamodbEndpoint: from.dynamodbEndpoint,
+  queueUrl: from.queueUrl,
+  queueArn: from.queueArn,
+  deadLetterQueueUrl: from.deadLetterQueueUrl,
+  deadLetterQueueArn: from.deadLetterQueueArn,
+  tableName: from.tableName,
+});
+
 export interface Emulators extends LocalResources {
   readonly sqs: SQSClient;
   readonly dynamodb: DynamoDBClient;

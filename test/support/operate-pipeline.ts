@@ -4,7 +4,7 @@
 import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { queueDepth } from '../../cli/local/emulators';
+import { localResources, queueDepth } from '../../cli/local/emulators';
 import { type LocalPipeline, startPipeline } from '../../cli/local/pipeline';
 import { clearLocalState, writeLocalState } from '../../cli/local/state';
 import { bodiesFromLines, sendBodies } from '../../cli/send-messages';
@@ -50,14 +50,7 @@ export async function startOperatePipeline(
   const { emulators } = pipeline;
   writeLocalState({
     pid: process.pid,
-    region: emulators.region,
-    sqsEndpoint: emulators.sqsEndpoint,
-    dynamodbEndpoint: emulators.dynamodbEndpoint,
-    queueUrl: emulators.queueUrl,
-    queueArn: emulators.queueArn,
-    deadLetterQueueUrl: emulators.deadLetterQueueUrl,
-    deadLetterQueueArn: emulators.deadLetterQueueArn,
-    tableName: emulators.tableName,
+    ...localResources(emulators),
     detection,
     configuration: 'the test pipeline',
   });
