@@ -66,7 +66,7 @@ const CODE_NAMES: ReadonlySet<string> = new Set([
 ]);
 
 /** A validation path for logs: any other name becomes its position among its siblings. */
-function logPath(root: unknown, path: readonly PropertyKey[]): string {
+export function logPath(root: unknown, path: readonly PropertyKey[]): string {
   let text = '';
   for (const [depth, step] of path.entries()) {
     if (typeof step === 'number') {
