@@ -1,0 +1,134 @@
+// The engine's records at their edges: an incident exactly a window from the recorded one is
+// the same incident, on either side; the newest 20 records are kept whatever their order; a
+// keyed record keeps its key; and a state is rewritten whenever what it keeps changes, even
+// when the batch brings nothing new.
+import { parseDetectionSettings } from '../../../contract/config';
+import {
+  type DetectionState,
+  emptyState,
+  evaluateGroup,
+  MAX_RECORDED_INCIDENTS,
+  type RecordedIncident,
+  resolveTunings,
+} from '../../../lambda/core/detections/engine';
+import type { Observation } from '../../../lambda/core/detections/model';
+
+const MIN = 60_000;
+const obs = (id: string, minute: number, extra: Partial<Observation> = {}): Observation => ({
+  id,
+  t: minute * MIN,
+  n: `t${minute}`,
+  ...extra,
+});
+
+/** repeated-deleted-user: 3 attempts within 60 minutes. */
+const DELETED = 'repeated-deleted-user' as const;
+const tunings = resolveTunings(parseDetectionSettings({}));
+const tuning = tunings[DELETED];
+const contributionOf = (observations: Observation[]) => ({
+  detection: DELETED,
+  callcenter: 'acme',
+  group: 'user:john@acme.com',
+  observations,
+});
+const empty = (): DetectionState => ({
+  ...emptyState(DELETED, 'acme', 'user:john@acme.com'),
+  since: 0,
+});
+
+describe('matching a recorded incident at a window apart', () => {
+  const recorded: RecordedIncident = {
+    id: 'inc-rec',
+    start: 200 * MIN,
+    end: 210 * MIN,
+    alerted: true,
+  };
+
+  it.each([
+    ['starts a window after it ended', [270, 271, 272], 'known'],
+    ['starts a moment later', [270.001, 271, 272], 'new'],
+    ['ends a window before it started', [138, 139, 140], 'known'],
+    ['ends a moment earlier', [137, 138, 139.999], 'new'],
+  ])('an incident that %s is %s', (_, minutes, status) => {
+    // Act
+    const outcome = evaluateGroup(
+      { ...empty(), incidents: [recorded] },
+      contributionOf(minutes.map((m, i) => obs(`e${i}`, m))),
+      tuning,
+      new Set(['e0', 'e1', 'e2']),
+    );
+    // Assert
+    expect(outcome.incidents.map((i) => i.status)).toEqual([status]);
+  });
+});
+
+describe('the records a group keeps', () => {
+  it('keeps the 20 that began last, whatever order they were in', () => {
+    // Prepare: records newest first.
+    const records = Array.from({ length: MAX_RECORDED_INCIDENTS + 3 }, (_, i) => ({
+      id: `r${String(i).padStart(2, '0')}`,
+      start: (100 + i) * MIN,
+      end: (100 + i) * MIN,
+      alerted: true,
+    })).reverse();
+    // Act
+    const outcome = evaluateGroup(
+      { ...empty(), incidents: records },
+      contributionOf([obs('e1', 130)]),
+      tuning,
+      new Set(),
+    );
+    // Assert
+    expect(outcome.state.incidents.map((r) => r.id)).toEqual(
+      Array.from(
+        { length: MAX_RECORDED_INCIDENTS },
+        (_, i) => `r${String(i + 3).padStart(2, '0')}`,
+      ),
+    );
+  });
+
+  it('keeps the key of a keyed incident, so that it is known when found again', () => {
+    // Prepare: a new address after a week of history.
+    const newSource = tunings['new-source'];
+    const state = { ...emptyState('new-source', 'acme', 'user:x'), since: 0 };
+    const contribution = {
+      detection: 'new-source' as const,
+      callcenter: 'acme',
+      group: 'user:x',
+      observations: [obs('c', 8 * 24 * 60, { v: '198.51.100.7' })],
+    };
+    // Act
+    const first = evaluateGroup(state, contribution, newSource, new Set(['c']));
+    const again = evaluateGroup(
+      { ...first.state, observations: [] },
+      contribution,
+      newSource,
+      new Set(['c']),
+    );
+    // Assert
+    expect(first.state.incidents.map((r) => r.key)).toEqual(['198.51.100.7']);
+    expect(again.incidents.map((i) => i.status)).toEqual(['known']);
+  });
+});
+
+describe('whether a state changed', () => {
+  it('has when an observation it held fell out of retention, though nothing is new', () => {
+    // Prepare: retention is 2 x 60 minutes behind the newest.
+    const prior = { ...empty(), observations: [obs('old', 0), obs('new', 200)] };
+    // Act
+    const outcome = evaluateGroup(prior, contributionOf([obs('new', 200)]), tuning, new Set());
+    // Assert
+    expect(outcome.state.observations.map((o) => o.id)).toEqual(['new']);
+    expect(outcome.changed).toBe(true);
+  });
+
+  it('has when it records an incident, though nothing is new', () => {
+    // Prepare: three attempts held, none recorded (the record was never written).
+    const prior = { ...empty(), observations: [obs('e1', 0), obs('e2', 1), obs('e3', 2)] };
+    // Act
+    const outcome = evaluateGroup(prior, contributionOf([obs('e3', 2)]), tuning, new Set(['e3']));
+    // Assert
+    expect(outcome.state.incidents).toHaveLength(1);
+    expect(outcome.changed).toBe(true);
+  });
+});
