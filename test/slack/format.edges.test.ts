@@ -1,0 +1,119 @@
+// Slack messages at their edges: values trimmed and cut at their limit, header words reduced to
+// a plain alphabet, an event of no rule, and incidents and summaries with more ids, values and
+// top entries than a message shows.
+import type { Incident } from '../../lambda/core/detections/engine';
+import { buildIncidentAlerts, buildSummaryAlerts } from '../../lambda/core/incident-alerts';
+import type { IncidentAlertDocument, SummaryAlertDocument } from '../../lambda/core/model';
+import { formatSlackMessage, literal } from '../../lambda/slack/format';
+import { alertDocument } from '../../lambda/testing/factories';
+
+const texts = (message: ReturnType<typeof formatSlackMessage>): string =>
+  JSON.stringify(message.blocks);
+
+describe('literal', () => {
+  it.each<[unknown, number, string]>([
+    ['  padded  ', 20, '`padded`'],
+    ['x'.repeat(10), 10, `\`${'x'.repeat(10)}\``],
+    ['x'.repeat(11), 10, `\`${'x'.repeat(7)}...\``],
+    [5, 20, '`5`'],
+    [{ a: 1 }, 20, '`{"a":1}`'],
+  ])('%j (limit %d) -> %s', (value, limit, expected) => {
+    expect(literal(value, limit)).toBe(expected);
+  });
+});
+
+describe('event messages at their edges', () => {
+  it('reduces the header words to a plain alphabet', () => {
+    const message = formatSlackMessage(
+      alertDocument({ type: 'a<b>', event: 'c*d', severity: 'high' }),
+    );
+    expect(message.blocks[0]).toMatchObject({
+      text: { text: ':large_orange_circle: HIGH a?b?/c?d' },
+    });
+  });
+
+  it.each([
+    ['info', ':information_source:'],
+    ['medium', ':large_yellow_circle:'],
+    ['high', ':large_orange_circle:'],
+  ] as const)('heads a %s alert with %s', (severity, emoji) => {
+    const message = formatSlackMessage(alertDocument({ severity }));
+    expect(message.blocks[0]).toMatchObject({
+      text: { text: `${emoji} ${severity.toUpperCase()} app_login/incorrect_password` },
+    });
+  });
+
+  it('shows "-" for an event of no rule', () => {
+    expect(texts(formatSlackMessage(alertDocument({ rules: [] })))).toContain('*Rules*\\n-');
+  });
+});
+
+const incident = (overrides: Partial<Incident>): IncidentAlertDocument => {
+  const [alert] = buildIncidentAlerts({
+    id: 'inc-abc',
+    detection: 'password-spray',
+    callcenter: 'acme',
+    group: 'ip:203.0.113.9',
+    groupedBy: 'ip',
+    start: Date.parse('2025-06-02T08:00:00Z'),
+    end: Date.parse('2025-06-02T08:09:00Z'),
+    severity: 'high',
+    measure: 12,
+    threshold: 10,
+    windowMinutes: 15,
+    values: [],
+    eventIds: [],
+    eventCount: 0,
+    suppressed: false,
+    ...overrides,
+  } as Incident);
+  return alert?.document as IncidentAlertDocument;
+};
+
+describe('incident messages at their edges', () => {
+  it('shows the first 10 event ids and counts the rest', () => {
+    // Act
+    const text = texts(
+      formatSlackMessage(
+        incident({ eventIds: Array.from({ length: 15 }, (_, i) => `e${i}`), eventCount: 20 }),
+      ),
+    );
+    // Assert
+    expect(text).toContain('`e9` and 10 more');
+    expect(text).not.toContain('`e10`');
+  });
+
+  it('shows the first 10 values', () => {
+    const values = Array.from({ length: 12 }, (_, i) => `u${i}@acme.com`);
+    const text = texts(formatSlackMessage(incident({ values })));
+    expect(text).toContain('`u9@acme.com`');
+    expect(text).not.toContain('`u10@acme.com`');
+  });
+});
+
+describe('summary messages at their edges', () => {
+  it('shows at most 10 fields however many values are on top', () => {
+    // Prepare: eight different people, so a top of five, plus four fixed fields.
+    const [alert] = buildSummaryAlerts({
+      summaryId: 'sum-abc',
+      windowId: 'win-abc',
+      callcenter: 'acme',
+      type: 'app_login',
+      event: 'unauthorized_ip',
+      rule: 'unauthorized-ip',
+      severity: 'high',
+      opensAt: Date.parse('2025-06-02T09:00:00Z'),
+      closesAt: Date.parse('2025-06-02T09:10:00Z'),
+      members: Array.from({ length: 8 }, (_, i) => ({ eventId: `e${i}`, who: `u${i}` })),
+    });
+    const document = { ...(alert?.document as SummaryAlertDocument) };
+    const wide = {
+      ...document,
+      top: Array.from({ length: 8 }, (_, i) => ({ value: `v${i}`, count: 1 })),
+    };
+    // Act
+    const [, , fields] = formatSlackMessage(wide).blocks;
+    // Assert
+    expect((fields as { fields: unknown[] }).fields).toHaveLength(10);
+  });
+});
