@@ -7,7 +7,7 @@ const base = require('./jest.config');
 /** @type {import('jest').Config} */
 module.exports = {
   ...base,
-  testMatch: ['<rootDir>/test/{core,adapters,slack,flush,ingest}/**/*.test.ts'],
+  testMatch: ['<rootDir>/test/{core,adapters,ports,slack,flush,ingest}/**/*.test.ts'],
   setupFilesAfterEnv: [...base.setupFilesAfterEnv, '<rootDir>/test/support/fast-check-mutation.ts'],
   // Absolute paths: Stryker wraps the environment for per-test coverage and resolves it
   // without jest's <rootDir>. The environment, the sequencer and the runner only save work:
