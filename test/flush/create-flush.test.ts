@@ -487,4 +487,21 @@ describe('createFlush', () => {
     expect(outcome).toEqual({ summaries: 0, left: 0 });
     expect(store.foldWrites).toBe(0);
   });
+
+  it('counts a sent window as taken off when its fold item is gone by the time it retries', async () => {
+    // Prepare: the versioned write meets another write, and the fold item has since expired.
+    const { flush, store, publisher } = await setup(window('w', 5 * MINUTE, [{ eventId: 'e1' }]));
+    store.undeletable = true;
+    const read = store.read.bind(store);
+    store.read = async (keys, options) => {
+      const found = await read(keys, options);
+      return { ...found, items: found.items.filter((item) => item.kind !== 'fold') };
+    };
+    // Act
+    const outcome = await flush();
+    // Assert: one write tried, nothing left to take the window off.
+    expect(publisher.published).toHaveLength(1);
+    expect(store.foldWrites).toBe(1);
+    expect(outcome).toEqual({ summaries: 1, left: 0 });
+  });
 });

@@ -7,6 +7,7 @@ import {
   type DetectionState,
   emptyState,
   evaluateGroup,
+  MAX_OBSERVATIONS,
   MAX_RECORDED_INCIDENTS,
   type RecordedIncident,
   resolveTunings,
@@ -130,5 +131,34 @@ describe('whether a state changed', () => {
     // Assert
     expect(outcome.state.incidents).toHaveLength(1);
     expect(outcome.changed).toBe(true);
+  });
+});
+
+describe('what a group that dropped observations can still judge', () => {
+  /** new-source with `count` observations of one address, the group older than its first. */
+  const judged = (count: number) => {
+    const start = 60 * 24 * 60; // minutes: two months of history before the first kept one
+    const state: DetectionState = {
+      ...emptyState('new-source', 'acme', 'user:x'),
+      since: 0,
+      observations: Array.from({ length: count }, (_, i) =>
+        obs(`o${String(i).padStart(4, '0')}`, start + i / 60, { v: '198.51.100.7' }),
+      ),
+    };
+    const fresh = obs('new', start + count / 60, { v: '203.0.113.9' });
+    return evaluateGroup(
+      state,
+      { detection: 'new-source', callcenter: 'acme', group: 'user:x', observations: [fresh] },
+      tunings['new-source'],
+      new Set(['new']),
+    ).incidents.filter((i) => i.incident.key === '203.0.113.9').length;
+  };
+
+  it('judges a new address against a window it holds whole, short of the most it keeps', () => {
+    expect(judged(MAX_OBSERVATIONS - 1)).toBe(1);
+  });
+
+  it('does not judge one when it holds the most it keeps: older ones may have been dropped', () => {
+    expect(judged(MAX_OBSERVATIONS)).toBe(0);
   });
 });
