@@ -2,6 +2,12 @@
 // records Lambda hands the ingest function, and what the Slack notifier receives from SNS.
 import { createHash } from 'node:crypto';
 import type { SNSEvent, SQSEvent, SQSRecord } from 'aws-lambda';
+import { DEFAULT_DETECTION_SETTINGS } from '../../contract/config';
+import type { Observation } from '../core/detections/model';
+import type { FoldCandidate } from '../core/folding';
+import type { FoldSummary } from '../core/incident-alerts';
+import { buildEventItem, type EventItem, type ItemContext } from '../core/items';
+import { classifyMessage } from '../core/message';
 import type { EventAlertDocument } from '../core/model';
 
 export interface VoisoEventShape {
@@ -160,3 +166,55 @@ export function snsEvent(...messages: string[]): SNSEvent {
     })),
   };
 }
+
+/** The stored item of a Voiso event, classified with the default settings as ingest does. */
+export function eventItemOf(
+  event: VoisoEventShape,
+  context: ItemContext = { messageId: 'm', receivedAt: new Date(0), retentionDays: 1 },
+): EventItem {
+  const verdict = classifyMessage(JSON.stringify(event), DEFAULT_DETECTION_SETTINGS);
+  if (verdict.kind !== 'event') throw new Error(`fixture is malformed: ${verdict.reason}`);
+  return buildEventItem(verdict.normalised, verdict.classification, context);
+}
+
+/** A closed folding window of failed-password alerts in acme: three folded, two people. */
+export const foldSummary = (overrides: Partial<FoldSummary> = {}): FoldSummary => ({
+  summaryId: 'sum-abc',
+  windowId: 'win-abc',
+  callcenter: 'acme',
+  type: 'app_login',
+  event: 'incorrect_password',
+  rule: 'incorrect-password',
+  severity: 'high',
+  opensAt: Date.parse('2025-06-02T09:00:00Z'),
+  closesAt: Date.parse('2025-06-02T09:10:00Z'),
+  members: [
+    { eventId: 'e1', who: 'b@acme.com' },
+    { eventId: 'e2', who: 'a@acme.com' },
+    { eventId: 'e3', who: 'b@acme.com' },
+  ],
+  ...overrides,
+});
+
+/** An alert that may fold: a failed password in acme at 08:00 on 2025-06-02. */
+export const foldCandidate = (
+  eventId: string,
+  overrides: Partial<FoldCandidate> = {},
+): FoldCandidate => ({
+  eventId,
+  eventKey: { pk: 'CC#acme', sk: eventId },
+  callcenter: 'acme',
+  rule: 'incorrect-password',
+  severity: 'high',
+  type: 'app_login',
+  event: 'incorrect_password',
+  time: Date.parse('2025-06-02T08:00:00Z'),
+  ...overrides,
+});
+
+/** A detection observation `minute` minutes after the epoch. */
+export const observation = (
+  id: string,
+  minute: number,
+  extra: Partial<Observation> = {},
+): Observation => ({ id, t: minute * 60_000, n: `t${minute}`, ...extra });

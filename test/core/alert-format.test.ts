@@ -1,23 +1,12 @@
-import { DEFAULT_DETECTION_SETTINGS } from '../../contract/config';
 import {
   alertSubject,
   buildAlerts,
   maskEmails,
   toSubjectText,
 } from '../../lambda/core/alert-format';
-import { buildEventItem } from '../../lambda/core/items';
-import { classifyMessage } from '../../lambda/core/message';
-import { voisoEvent } from '../../lambda/testing/factories';
+import { eventItemOf, voisoEvent } from '../../lambda/testing/factories';
 
-function item(event: ReturnType<typeof voisoEvent>) {
-  const verdict = classifyMessage(JSON.stringify(event), DEFAULT_DETECTION_SETTINGS);
-  if (verdict.kind !== 'event') throw new Error(verdict.reason);
-  return buildEventItem(verdict.normalised, verdict.classification, {
-    messageId: 'm',
-    receivedAt: new Date(0),
-    retentionDays: 1,
-  });
-}
+const item = eventItemOf;
 
 describe('alert format', () => {
   it('keeps the subject under 100 printable ASCII characters (SNS: fewer than 100)', () => {

@@ -2,7 +2,6 @@
 // subject on its own, values that are missing or not strings, subjects at and over their
 // length, groups without a separator, and summaries of one alert, of alerts naming nobody, of
 // ties and of more events than a document lists.
-import { DEFAULT_DETECTION_SETTINGS } from '../../contract/config';
 import {
   alertSubject,
   buildAlerts,
@@ -21,19 +20,7 @@ import {
   groupValue,
   summaryDocument,
 } from '../../lambda/core/incident-alerts';
-import { buildEventItem } from '../../lambda/core/items';
-import { classifyMessage } from '../../lambda/core/message';
-import { voisoEvent } from '../../lambda/testing/factories';
-
-function itemOf(event: ReturnType<typeof voisoEvent>) {
-  const verdict = classifyMessage(JSON.stringify(event), DEFAULT_DETECTION_SETTINGS);
-  if (verdict.kind !== 'event') throw new Error(verdict.reason);
-  return buildEventItem(verdict.normalised, verdict.classification, {
-    messageId: 'm',
-    receivedAt: new Date(0),
-    retentionDays: 1,
-  });
-}
+import { eventItemOf, foldSummary, voisoEvent } from '../../lambda/testing/factories';
 
 describe('defang', () => {
   it.each([
@@ -93,7 +80,7 @@ describe('values in alert text', () => {
   });
 
   it('names who acted in the subject when the event names no user', () => {
-    const item = itemOf(
+    const item = eventItemOf(
       voisoEvent('allowed_ip/ip_removed', {
         params: { who: 'admin@acme.com', ip: '203.0.113.9', access_group: 'agent' },
       }),
@@ -104,14 +91,14 @@ describe('values in alert text', () => {
   });
 
   it('leaves out of the subject the parts an event does not have', () => {
-    const item = itemOf(voisoEvent('app_login/deleted_user', { params: { user: 'dana' } }));
+    const item = eventItemOf(voisoEvent('app_login/deleted_user', { params: { user: 'dana' } }));
     expect(alertSubject(item)).toBe(
       `[${item.severity.toUpperCase()}] ${item.callcenter}: deleted_user dana`,
     );
   });
 
   it('gives an event of no rule the rule attribute "none"', () => {
-    const item = itemOf(voisoEvent('app_login/deleted_user'));
+    const item = eventItemOf(voisoEvent('app_login/deleted_user'));
     const [alert] = buildAlerts({ ...item, rules: [] });
     expect(alert?.attributes.rule).toBe('none');
   });
@@ -176,18 +163,7 @@ describe('incident alerts at their edges', () => {
   });
 });
 
-const summary = (members: FoldSummary['members']): FoldSummary => ({
-  summaryId: 'sum-abc',
-  windowId: 'win-abc',
-  callcenter: 'acme',
-  type: 'app_login',
-  event: 'incorrect_password',
-  rule: 'incorrect-password',
-  severity: 'high',
-  opensAt: Date.parse('2025-06-02T09:00:00Z'),
-  closesAt: Date.parse('2025-06-02T09:10:00Z'),
-  members,
-});
+const summary = (members: FoldSummary['members']): FoldSummary => foldSummary({ members });
 
 describe('summaries at their edges', () => {
   it('says "alert" and "user" for one of each', () => {

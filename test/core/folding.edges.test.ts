@@ -7,21 +7,13 @@ import {
   windowId,
 } from '../../lambda/core/folding';
 import { type AlertRecord, claimDecision, foldItem } from '../../lambda/core/records';
+import { foldCandidate } from '../../lambda/testing/factories';
 
 const MINUTE = 60_000;
 const NOW = Date.parse('2025-06-02T09:00:00Z');
 
-const candidate = (eventId: string, overrides: Partial<FoldCandidate> = {}): FoldCandidate => ({
-  eventId,
-  eventKey: { pk: 'CC#acme', sk: eventId },
-  callcenter: 'acme',
-  rule: 'incorrect-password',
-  severity: 'high',
-  type: 'app_login',
-  event: 'incorrect_password',
-  time: NOW,
-  ...overrides,
-});
+const candidate = (eventId: string, overrides: Partial<FoldCandidate> = {}) =>
+  foldCandidate(eventId, { time: NOW, ...overrides });
 
 describe('planFolding at its edges', () => {
   it.each([

@@ -1,22 +1,13 @@
 // Folding decisions and claims, pure: which alert opens a window, which fold into it, and who
 // may publish an alert given its record.
-import { type FoldCandidate, planFolding, summaryId, windowId } from '../../lambda/core/folding';
+import { planFolding, summaryId, windowId } from '../../lambda/core/folding';
 import { type AlertRecord, claimDecision, foldItem } from '../../lambda/core/records';
+import { foldCandidate } from '../../lambda/testing/factories';
 
 const MINUTE = 60_000;
 const NOW = Date.parse('2025-06-02T09:00:00Z');
 
-const candidate = (eventId: string, overrides: Partial<FoldCandidate> = {}): FoldCandidate => ({
-  eventId,
-  eventKey: { pk: 'CC#acme', sk: eventId },
-  callcenter: 'acme',
-  rule: 'incorrect-password',
-  severity: 'high',
-  type: 'app_login',
-  event: 'incorrect_password',
-  time: Date.parse('2025-06-02T08:00:00Z'),
-  ...overrides,
-});
+const candidate = foldCandidate;
 
 describe('planFolding', () => {
   it('sends the earliest alert of a key, folds the rest into the window it opens', () => {

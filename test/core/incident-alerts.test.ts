@@ -1,13 +1,10 @@
 // Incident and summary alerts: what they say, where they go, and that hostile event data cannot
 // mention, link or format in any of them.
 import type { Incident } from '../../lambda/core/detections/engine';
-import {
-  buildIncidentAlerts,
-  buildSummaryAlerts,
-  type FoldSummary,
-} from '../../lambda/core/incident-alerts';
+import { buildIncidentAlerts, buildSummaryAlerts } from '../../lambda/core/incident-alerts';
 import { formatSlackMessage } from '../../lambda/slack/format';
 import { readAlertDocument } from '../../lambda/slack/notifier';
+import { foldSummary } from '../../lambda/testing/factories';
 
 const incident = (overrides: Partial<Incident> = {}): Incident => ({
   id: 'inc-abc',
@@ -28,23 +25,7 @@ const incident = (overrides: Partial<Incident> = {}): Incident => ({
   ...overrides,
 });
 
-const summary = (overrides: Partial<FoldSummary> = {}): FoldSummary => ({
-  summaryId: 'sum-abc',
-  windowId: 'win-abc',
-  callcenter: 'acme',
-  type: 'app_login',
-  event: 'incorrect_password',
-  rule: 'incorrect-password',
-  severity: 'high',
-  opensAt: Date.parse('2025-06-02T09:00:00Z'),
-  closesAt: Date.parse('2025-06-02T09:10:00Z'),
-  members: [
-    { eventId: 'e1', who: 'b@acme.com' },
-    { eventId: 'e2', who: 'a@acme.com' },
-    { eventId: 'e3', who: 'b@acme.com' },
-  ],
-  ...overrides,
-});
+const summary = foldSummary;
 
 describe('incident alerts', () => {
   it('name the detection, the group, the window, what crossed and the events, on both topics when critical', () => {

@@ -1,26 +1,14 @@
 // Orders and paths the other core tests leave open: ties in a summary's top given in ascending
 // order, a subject with a `from` but no `to`, a first-seen observation that names no value, and
 // log paths that run through null and through a string.
-import { DEFAULT_DETECTION_SETTINGS } from '../../contract/config';
 import { alertSubject } from '../../lambda/core/alert-format';
 import { firstSeen } from '../../lambda/core/detections/shapes';
 import { type FoldSummary, summaryDocument } from '../../lambda/core/incident-alerts';
-import { buildEventItem } from '../../lambda/core/items';
-import { classifyMessage, logPath } from '../../lambda/core/message';
-import { voisoEvent } from '../../lambda/testing/factories';
+import { logPath } from '../../lambda/core/message';
+import { eventItemOf, foldSummary, voisoEvent } from '../../lambda/testing/factories';
 
-const summary = (who: string[]): FoldSummary => ({
-  summaryId: 'sum-abc',
-  windowId: 'win-abc',
-  callcenter: 'acme',
-  type: 'app_login',
-  event: 'incorrect_password',
-  rule: 'incorrect-password',
-  severity: 'high',
-  opensAt: Date.parse('2025-06-02T09:00:00Z'),
-  closesAt: Date.parse('2025-06-02T09:10:00Z'),
-  members: who.map((w, i) => ({ eventId: `e${i}`, who: w })),
-});
+const summary = (who: string[]): FoldSummary =>
+  foldSummary({ members: who.map((w, i) => ({ eventId: `e${i}`, who: w })) });
 
 describe("a summary's top values", () => {
   it.each([
@@ -35,18 +23,9 @@ describe("a summary's top values", () => {
 describe('the subject detail of an event with a from but no to', () => {
   it('shows the address, not a half arrow', () => {
     // Prepare: an undocumented pair, whose params the schema does not require.
-    const verdict = classifyMessage(
-      JSON.stringify(
-        voisoEvent('billing/card_changed', { params: { user: 'dana', from: 'x', ip: '1.2.3.4' } }),
-      ),
-      DEFAULT_DETECTION_SETTINGS,
+    const item = eventItemOf(
+      voisoEvent('billing/card_changed', { params: { user: 'dana', from: 'x', ip: '1.2.3.4' } }),
     );
-    if (verdict.kind !== 'event') throw new Error(verdict.reason);
-    const item = buildEventItem(verdict.normalised, verdict.classification, {
-      messageId: 'm',
-      receivedAt: new Date(0),
-      retentionDays: 1,
-    });
     // Act, Assert
     expect(alertSubject(item)).toMatch(/: card_changed dana 1\.2\.3\.4$/);
   });

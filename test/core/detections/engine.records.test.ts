@@ -1,8 +1,3 @@
-// The engine's records at their edges: an incident exactly a window from the recorded one is
-// the same incident, on either side; the newest 20 records are kept whatever their order; a
-// keyed record keeps its key; and a state is rewritten whenever what it keeps changes, even
-// when the batch brings nothing new.
-import { parseDetectionSettings } from '../../../contract/config';
 import {
   type DetectionState,
   emptyState,
@@ -10,32 +5,14 @@ import {
   MAX_OBSERVATIONS,
   MAX_RECORDED_INCIDENTS,
   type RecordedIncident,
-  resolveTunings,
 } from '../../../lambda/core/detections/engine';
-import type { Observation } from '../../../lambda/core/detections/model';
+import { observation } from '../../../lambda/testing/factories';
+import { contributionOf, emptyGroup, tuning, tunings } from './deleted-user-group';
 
 const MIN = 60_000;
-const obs = (id: string, minute: number, extra: Partial<Observation> = {}): Observation => ({
-  id,
-  t: minute * MIN,
-  n: `t${minute}`,
-  ...extra,
-});
+const obs = observation;
 
-/** repeated-deleted-user: 3 attempts within 60 minutes. */
-const DELETED = 'repeated-deleted-user' as const;
-const tunings = resolveTunings(parseDetectionSettings({}));
-const tuning = tunings[DELETED];
-const contributionOf = (observations: Observation[]) => ({
-  detection: DELETED,
-  callcenter: 'acme',
-  group: 'user:john@acme.com',
-  observations,
-});
-const empty = (): DetectionState => ({
-  ...emptyState(DELETED, 'acme', 'user:john@acme.com'),
-  since: 0,
-});
+const empty = (): DetectionState => ({ ...emptyGroup(), since: 0 });
 
 describe('matching a recorded incident at a window apart', () => {
   const recorded: RecordedIncident = {

@@ -17,7 +17,9 @@ import {
   resolveTunings,
   stateId,
 } from '../../../lambda/core/detections/engine';
-import type { DetectionEvent, Observation } from '../../../lambda/core/detections/model';
+import type { DetectionEvent } from '../../../lambda/core/detections/model';
+import { observation } from '../../../lambda/testing/factories';
+import { contributionOf, DELETED, emptyGroup, tuning, tunings } from './deleted-user-group';
 
 const MIN = 60_000;
 
@@ -36,24 +38,9 @@ const event = (
   ...overrides,
 });
 
-const obs = (id: string, minute: number, extra: Partial<Observation> = {}): Observation => ({
-  id,
-  t: minute * MIN,
-  n: `t${minute}`,
-  ...extra,
-});
+const obs = observation;
 
-/** repeated-deleted-user: 3 attempts in 60 minutes, critical, kept for 2 windows. */
-const DELETED = 'repeated-deleted-user' as const;
-const tunings = resolveTunings(parseDetectionSettings({}));
-const tuning = tunings[DELETED];
-const contributionOf = (observations: Observation[]) => ({
-  detection: DELETED,
-  callcenter: 'acme',
-  group: 'user:john@acme.com',
-  observations,
-});
-const empty = () => emptyState(DELETED, 'acme', 'user:john@acme.com');
+const empty = emptyGroup;
 
 describe('resolveTunings', () => {
   it('applies the defaults of each detection', () => {
