@@ -7,7 +7,12 @@ import { type ChildProcess, spawn } from 'node:child_process';
 import { createInterface } from 'node:readline';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { SQSClient } from '@aws-sdk/client-sqs';
-import { LOCAL_CREDENTIALS, type LocalResources, startEmulators } from '../../cli/local/emulators';
+import {
+  LOCAL_CREDENTIALS,
+  type LocalResources,
+  localResources,
+  startEmulators,
+} from '../../cli/local/emulators';
 
 export interface RemoteEmulators extends LocalResources {
   readonly sqs: SQSClient;
@@ -61,11 +66,10 @@ export async function startEmulatorProcess(
 
 async function serve(): Promise<void> {
   const emulators = await startEmulators({ visibilityTimeoutSeconds: Number(process.argv[2]) });
-  const { sqs: _sqs, dynamodb: _dynamodb, stop, ...resources } = emulators;
-  process.stdout.write(`${JSON.stringify(resources)}\n`);
+  process.stdout.write(`${JSON.stringify(localResources(emulators))}\n`);
   process.stdin.resume();
   process.stdin.on('end', () => {
-    void stop().then(() => process.exit(0));
+    void emulators.stop().then(() => process.exit(0));
   });
 }
 

@@ -3,6 +3,7 @@
 import { createHash } from 'node:crypto';
 import type { SNSEvent, SQSEvent, SQSRecord } from 'aws-lambda';
 import { DEFAULT_DETECTION_SETTINGS } from '../../contract/config';
+import type { Incident } from '../core/detections/engine';
 import type { Observation } from '../core/detections/model';
 import type { FoldCandidate } from '../core/folding';
 import type { FoldSummary } from '../core/incident-alerts';
@@ -218,3 +219,24 @@ export const observation = (
   minute: number,
   extra: Partial<Observation> = {},
 ): Observation => ({ id, t: minute * 60_000, n: `t${minute}`, ...extra });
+
+/** An incident as the engine reports one: brute force on one user of acme, 24 failures over 9 minutes. */
+export const incidentOf = (overrides: Partial<Incident> = {}): Incident =>
+  ({
+    id: 'inc-abc',
+    detection: 'brute-force',
+    callcenter: 'acme',
+    group: 'user:dana',
+    groupedBy: 'user',
+    start: Date.parse('2025-06-02T08:00:00Z'),
+    end: Date.parse('2025-06-02T08:09:00Z'),
+    severity: 'high',
+    measure: 24,
+    threshold: 20,
+    windowMinutes: 15,
+    values: [],
+    eventIds: ['e1'],
+    eventCount: 1,
+    suppressed: false,
+    ...overrides,
+  }) as Incident;

@@ -12,7 +12,6 @@ import {
   toAttributeValue,
   toSubjectText,
 } from '../../lambda/core/alert-format';
-import type { Incident } from '../../lambda/core/detections/engine';
 import {
   buildIncidentAlerts,
   buildSummaryAlerts,
@@ -20,7 +19,7 @@ import {
   groupValue,
   summaryDocument,
 } from '../../lambda/core/incident-alerts';
-import { eventItemOf, foldSummary, voisoEvent } from '../../lambda/testing/factories';
+import { eventItemOf, foldSummary, incidentOf, voisoEvent } from '../../lambda/testing/factories';
 
 describe('defang', () => {
   it.each([
@@ -104,25 +103,7 @@ describe('values in alert text', () => {
   });
 });
 
-const incident = (overrides: Partial<Incident> = {}): Incident =>
-  ({
-    id: 'inc-abc',
-    detection: 'brute-force',
-    callcenter: 'acme',
-    group: 'user:dana',
-    groupedBy: 'user',
-    start: Date.parse('2025-06-02T08:00:00Z'),
-    end: Date.parse('2025-06-02T08:09:00Z'),
-    severity: 'high',
-    measure: 24,
-    threshold: 20,
-    windowMinutes: 15,
-    values: [],
-    eventIds: ['e1'],
-    eventCount: 1,
-    suppressed: false,
-    ...overrides,
-  }) as Incident;
+const incident = incidentOf;
 
 describe('incident alerts at their edges', () => {
   it('reads the group value after its kind and before any "|" qualifier', () => {

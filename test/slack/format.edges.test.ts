@@ -5,7 +5,7 @@ import type { Incident } from '../../lambda/core/detections/engine';
 import { buildIncidentAlerts, buildSummaryAlerts } from '../../lambda/core/incident-alerts';
 import type { IncidentAlertDocument, SummaryAlertDocument } from '../../lambda/core/model';
 import { formatSlackMessage, literal } from '../../lambda/slack/format';
-import { alertDocument } from '../../lambda/testing/factories';
+import { alertDocument, foldSummary, incidentOf } from '../../lambda/testing/factories';
 
 const texts = (message: ReturnType<typeof formatSlackMessage>): string =>
   JSON.stringify(message.blocks);
@@ -49,24 +49,18 @@ describe('event messages at their edges', () => {
 });
 
 const incident = (overrides: Partial<Incident>): IncidentAlertDocument => {
-  const [alert] = buildIncidentAlerts({
-    id: 'inc-abc',
-    detection: 'password-spray',
-    callcenter: 'acme',
-    group: 'ip:203.0.113.9',
-    groupedBy: 'ip',
-    start: Date.parse('2025-06-02T08:00:00Z'),
-    end: Date.parse('2025-06-02T08:09:00Z'),
-    severity: 'high',
-    measure: 12,
-    threshold: 10,
-    windowMinutes: 15,
-    values: [],
-    eventIds: [],
-    eventCount: 0,
-    suppressed: false,
-    ...overrides,
-  } as Incident);
+  const [alert] = buildIncidentAlerts(
+    incidentOf({
+      detection: 'password-spray',
+      group: 'ip:203.0.113.9',
+      groupedBy: 'ip',
+      measure: 12,
+      threshold: 10,
+      eventIds: [],
+      eventCount: 0,
+      ...overrides,
+    }),
+  );
   return alert?.document as IncidentAlertDocument;
 };
 
@@ -94,18 +88,13 @@ describe('incident messages at their edges', () => {
 describe('summary messages at their edges', () => {
   it('shows at most 10 fields however many values are on top', () => {
     // Prepare: eight different people, so a top of five, plus four fixed fields.
-    const [alert] = buildSummaryAlerts({
-      summaryId: 'sum-abc',
-      windowId: 'win-abc',
-      callcenter: 'acme',
-      type: 'app_login',
-      event: 'unauthorized_ip',
-      rule: 'unauthorized-ip',
-      severity: 'high',
-      opensAt: Date.parse('2025-06-02T09:00:00Z'),
-      closesAt: Date.parse('2025-06-02T09:10:00Z'),
-      members: Array.from({ length: 8 }, (_, i) => ({ eventId: `e${i}`, who: `u${i}` })),
-    });
+    const [alert] = buildSummaryAlerts(
+      foldSummary({
+        event: 'unauthorized_ip',
+        rule: 'unauthorized-ip',
+        members: Array.from({ length: 8 }, (_, i) => ({ eventId: `e${i}`, who: `u${i}` })),
+      }),
+    );
     const document = { ...(alert?.document as SummaryAlertDocument) };
     const wide = {
       ...document,

@@ -12,7 +12,7 @@ import {
   WebhookSecretError,
 } from '../../lambda/slack/notifier';
 import { postToSlack, SlackDeliveryError } from '../../lambda/slack/post';
-import { alertDocument, snsEvent } from '../../lambda/testing/factories';
+import { alertDocument, incidentOf, snsEvent } from '../../lambda/testing/factories';
 import { fakeFetch } from '../../lambda/testing/memory-ports';
 
 const WEBHOOK = 'https://hooks.slack.com/services/T000/B000/XXXX';
@@ -137,23 +137,16 @@ describe('parseWebhookSecret', () => {
 
 describe('readAlertDocument', () => {
   const incidentDoc = () =>
-    buildIncidentAlerts({
-      id: 'inc-1',
-      detection: 'brute-force',
-      callcenter: 'acme',
-      group: 'user:dana@acme.com',
-      groupedBy: 'user',
-      start: 0,
-      end: 60_000,
-      severity: 'critical',
-      measure: 20,
-      threshold: 20,
-      windowMinutes: 15,
-      values: [],
-      eventIds: ['e1'],
-      eventCount: 1,
-      suppressed: false,
-    })[0]?.document;
+    buildIncidentAlerts(
+      incidentOf({
+        id: 'inc-1',
+        group: 'user:dana@acme.com',
+        start: 0,
+        end: 60_000,
+        severity: 'critical',
+        measure: 20,
+      }),
+    )[0]?.document;
   const summaryDoc = () =>
     buildSummaryAlerts({
       summaryId: 'sum-1',

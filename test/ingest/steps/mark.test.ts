@@ -8,6 +8,7 @@ import type { StoredItem } from '../../../lambda/core/records';
 import { markPublished } from '../../../lambda/ingest/steps/mark';
 import type { DetectionsUpdate, StoreCallOptions } from '../../../lambda/ports/event-store';
 import { silentLogger } from '../../../lambda/ports/telemetry';
+import { incidentOf } from '../../../lambda/testing/factories';
 import { InMemoryEventStore } from '../../../lambda/testing/memory-ports';
 import { eventClaim, eventItem } from './fixtures';
 
@@ -38,24 +39,16 @@ class Store extends InMemoryEventStore {
   }
 }
 
-const incident = (overrides: Partial<Incident> = {}): Incident => ({
-  id: 'inc-1',
-  detection: 'brute-force',
-  callcenter: 'acme',
-  group: 'user:john@acme.com',
-  groupedBy: 'user',
-  start: Date.UTC(2024, 4, 6, 7, 0),
-  end: Date.UTC(2024, 4, 6, 7, 5),
-  severity: 'critical',
-  measure: 20,
-  threshold: 20,
-  windowMinutes: 15,
-  values: [],
-  eventIds: ['e1'],
-  eventCount: 1,
-  suppressed: false,
-  ...overrides,
-});
+const incident = (overrides: Partial<Incident> = {}): Incident =>
+  incidentOf({
+    id: 'inc-1',
+    group: 'user:john@acme.com',
+    start: Date.UTC(2024, 4, 6, 7, 0),
+    end: Date.UTC(2024, 4, 6, 7, 5),
+    severity: 'critical',
+    measure: 20,
+    ...overrides,
+  });
 
 const found = (i: Incident): IncidentOutcome => ({
   incident: i,
