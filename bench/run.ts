@@ -119,6 +119,16 @@ async function main() {
   say(
     `  goal: burst p99 within ${f(GOALS.burstAfterEndMs / 1000)} s of the burst's end: ${mark(burst.p99AfterEndMs <= GOALS.burstAfterEndMs)}`,
   );
+  // The same burst with every detection off: what this machine's pipeline (emulators, pollers,
+  // rules, claims, folding) takes without the detections' conditional state writes.
+  const burstWithoutDetections = await measureAlertLatency('burst', burstBodies, {
+    detections: 'off',
+  });
+  say(
+    `  the same burst with detections off: p99 alert ${f(burstWithoutDetections.p99AfterEndMs / 1000)} s after ` +
+      `the last SendMessage (${burstWithoutDetections.alerts} alerts timed); in-handler p50 / p99 ` +
+      `${f(burstWithoutDetections.inHandlerP50Ms / 1000, 2)} / ${f(burstWithoutDetections.inHandlerP99Ms / 1000, 2)} s`,
+  );
 
   // 2. Index copies and capacity, as on-demand DynamoDB bills them (in-memory, real adapters).
   const requests: { events: number; voisoSec: RequestFigure; baseline: RequestFigure }[] = [];
@@ -279,6 +289,7 @@ async function main() {
     alertLatency: {
       trickle,
       burst,
+      burstWithoutDetections,
       goals: { trickleMs: GOALS.trickleMs, burstAfterEndMs: GOALS.burstAfterEndMs },
     },
     indexCopies: {

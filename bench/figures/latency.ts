@@ -10,11 +10,12 @@ import { CreateTableCommand } from '@aws-sdk/client-dynamodb';
 import { SendMessageBatchCommand, SendMessageCommand, type SQSClient } from '@aws-sdk/client-sqs';
 import { eventSourceQueue, queueDepth } from '../../cli/local/emulators';
 import { SqsEventSourcePoller } from '../../cli/local/poller';
+import { DETECTION_IDS } from '../../contract/detections';
 import { PIPELINE_DEFAULTS } from '../../contract/pipeline-defaults';
 import { DynamoDbEventStore } from '../../lambda/adapters/dynamodb-event-store';
 import { SnsAlertPublisher } from '../../lambda/adapters/sns-alert-publisher';
 import type { Alert } from '../../lambda/core/alert-format';
-import { DEFAULT_INGEST_CONFIG } from '../../lambda/ingest/config';
+import { DEFAULT_INGEST_CONFIG, type IngestConfig } from '../../lambda/ingest/config';
 import { createHandler, type IngestHandler } from '../../lambda/ingest/create-handler';
 import type { AlertPublisher, PublishOutcome } from '../../lambda/ports/alert-publisher';
 import { silentLogger } from '../../lambda/ports/telemetry';
@@ -53,6 +54,15 @@ export interface LatencyFigure {
   readonly failureReasons: Record<string, number>;
   readonly pollers: number;
 }
+
+/** The deployed defaults with every detection turned off. */
+const WITHOUT_DETECTIONS: IngestConfig = {
+  ...DEFAULT_INGEST_CONFIG,
+  detection: {
+    ...DEFAULT_INGEST_CONFIG.detection,
+    detections: Object.fromEntries(DETECTION_IDS.map((id) => [id, { enabled: false }])),
+  },
+};
 
 const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 
@@ -152,6 +162,11 @@ export async function measureAlertLatency(
     readonly visibilityTimeoutSeconds?: number;
     /** The naive Powertools handler instead: one Publish per alert-worthy record, no folding. */
     readonly contestant?: 'voiso-sec' | 'baseline';
+    /**
+     * voiso-sec with every detection turned off (rules, claims and folding still on): what the
+     * harness and the rest of the handler cost, without the detections' state writes.
+     */
+    readonly detections?: 'on' | 'off';
   } = {},
 ): Promise<LatencyFigure> {
   const emulators = await startEmulatorProcess(options.visibilityTimeoutSeconds ?? 30);
@@ -183,7 +198,7 @@ export async function measureAlertLatency(
     inner = createHandler({
       store: new DynamoDbEventStore({ client: dynamodb, tableName: emulators.tableName }),
       alerts: publisher,
-      config: DEFAULT_INGEST_CONFIG,
+      config: options.detections === 'off' ? WITHOUT_DETECTIONS : DEFAULT_INGEST_CONFIG,
       logger: silentLogger,
       metrics: {
         addMetric(name, _unit, value) {
@@ -220,7 +235,8 @@ export async function measureAlertLatency(
   );
   const drained = async () => {
     for (;;) {
-      await sleep(25);
+      // Every 100 ms: often enough for the drain figure, rarely enough not to load the emulators.
+      await sleep(100);
       const depth = await queueDepth(emulators.sqs, emulators.queueUrl);
       const idle = pollers.every((p) => !p.active);
       if (depth.visible + depth.inFlight + depth.delayed === 0 && idle) return;
