@@ -139,3 +139,32 @@ describe('what a group that dropped observations can still judge', () => {
     expect(judged(MAX_OBSERVATIONS)).toBe(0);
   });
 });
+
+describe('a batch that brings a group more than it evaluates at once', () => {
+  /**
+   * new-source, the group two months old: one new address, then `count - 1` changes to another,
+   * a second apart, all in one batch.
+   */
+  const incidentsOf = (count: number) => {
+    const start = 60 * 24 * 60;
+    const observations = Array.from({ length: count }, (_, i) =>
+      obs(`o${String(i).padStart(4, '0')}`, start + i / 60, {
+        v: i === 0 ? '203.0.113.9' : '198.51.100.7',
+      }),
+    );
+    return evaluateGroup(
+      { ...emptyState('new-source', 'acme', 'user:x'), since: 0 },
+      { detection: 'new-source', callcenter: 'acme', group: 'user:x', observations },
+      tunings['new-source'],
+      new Set(observations.map((o) => o.id)),
+    ).incidents.map((i) => i.incident.key);
+  };
+
+  it('judges every one of them when they are as many as it evaluates', () => {
+    expect(incidentsOf(2 * MAX_OBSERVATIONS)).toEqual(['203.0.113.9', '198.51.100.7']);
+  });
+
+  it('judges none when there is one more: the window before its first evaluated is not whole', () => {
+    expect(incidentsOf(2 * MAX_OBSERVATIONS + 1)).toEqual([]);
+  });
+});

@@ -83,6 +83,7 @@ describe('markPublished', () => {
     const store = new Store();
     const done = eventClaim(high);
     const half = eventClaim(critical);
+    const warnings: string[] = [];
     // Act
     const marked = await markPublished(
       store,
@@ -93,7 +94,7 @@ describe('markPublished', () => {
         ],
       }),
       5_000,
-      silentLogger,
+      { ...silentLogger, warn: (message: string) => warnings.push(message) },
     );
     // Assert
     const [sent, partial] = (
@@ -115,6 +116,7 @@ describe('markPublished', () => {
     });
     expect(marked).toEqual({ failedCount: 0, retries: 0 });
     expect(store.deadlines).toEqual([5_000]);
+    expect(warnings).toEqual([]);
   });
 
   it('releases a claim it could not publish, keeping the topics it had', async () => {

@@ -10,8 +10,9 @@ import {
   type Incident,
   type IncidentOutcome,
 } from '../../../lambda/core/detections/engine';
+import { FOLD_RETAIN_MS } from '../../../lambda/core/folding';
 import type { EventItem } from '../../../lambda/core/items';
-import { type AlertRecord, alertRecord, foldItem } from '../../../lambda/core/records';
+import { type AlertRecord, alertRecord, foldedItem, foldItem } from '../../../lambda/core/records';
 import type { EventGroup } from '../../../lambda/ingest/batch';
 import {
   type ClaimContext,
@@ -130,6 +131,32 @@ describe('planEventAlerts', () => {
     // Assert
     expect(plan.records).toEqual([]);
     expect(plan.failures).toEqual([]);
+  });
+
+  it('writes again the place of an alert folded before, in the window its record names', () => {
+    // Prepare: a redelivery of an alert whose record says it was folded into win-1.
+    const [, folded] = two();
+    if (!folded) throw new Error('fixture');
+    const records = new Map([
+      [folded.eventId, recordOf(folded, { state: 'folded', foldWindow: 'win-1' })],
+    ]);
+    // Act
+    const plan = planEventAlerts(state([groupOf(folded)], { alertRecords: records }), context());
+    // Assert: the same membership as when it folded, kept a window and a retention from now.
+    expect(plan.folded).toEqual([
+      foldedItem(
+        {
+          windowId: 'win-1',
+          eventId: folded.eventId,
+          eventKey: { pk: folded.pk, sk: folded.sk },
+          time: folded.time,
+          who: 'b@acme.com',
+        },
+        NOW_MS + folding.foldingWindowMinutes * 60_000,
+        FOLD_RETAIN_MS,
+      ),
+    ]);
+    expect(plan).toMatchObject({ records: [], sends: [], opens: [], failures: [] });
   });
 
   it('fails the records of an alert another live invocation holds', () => {

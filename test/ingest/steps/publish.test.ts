@@ -10,13 +10,15 @@ import { eventClaim, eventItem } from './fixtures';
 /** A publisher that fails the entries it is told to, and keeps what it was asked to publish. */
 function publisher(failing: (alert: Alert) => boolean = () => false) {
   const asked: string[] = [];
+  let calls = 0;
   const subject: AlertPublisher = {
     async publish(alerts) {
+      calls++;
       asked.push(...alerts.map((a) => a.id));
       return { failed: alerts.filter(failing).map((a) => a.id) };
     },
   };
-  return { subject, asked };
+  return { subject, asked, calls: () => calls };
 }
 
 // Built in each test, not at load (see claim-incidents.test.ts).
@@ -100,11 +102,12 @@ describe('publishClaims', () => {
 
   it('calls nothing when every topic was reached before, and reports the claim complete', async () => {
     // Prepare
-    const { subject, asked } = publisher();
+    const { subject, asked, calls } = publisher();
     const claim = eventClaim(high, ['b'], { topicsSent: ['alerts'] }, 1);
     // Act
     const published = await publishClaims(subject, [claim], silentLogger);
     // Assert
+    expect(calls()).toBe(0);
     expect(asked).toEqual([]);
     expect(published.claims[0]).toMatchObject({ reached: ['alerts'], complete: true });
   });

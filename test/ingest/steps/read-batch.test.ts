@@ -168,6 +168,9 @@ describe('readBatch', () => {
     // Its observations are out of the states the batch will write.
     const group = read.groups.get(stateId('repeated-deleted-user', 'acme', 'user:john@acme.com'));
     expect(group?.contribution.observations).toEqual([]);
+    // The readable login's stays in its own.
+    const logins = read.groups.get(stateId('brute-force-succeeded', 'acme', 'user:john@acme.com'));
+    expect(logins?.contribution.observations.map((o) => o.id)).toEqual([quiet?.item.eventId]);
   });
 
   it('leaves out a group whose state it could not read, and fails its contributors', async () => {

@@ -181,8 +181,10 @@ describe('reportBatch', () => {
   it('counts what the batch did into metrics, and publishes them once', () => {
     // Prepare
     const t = targets();
+    // Two new events, one of a kind Voiso does not document; one stored before, also unknown.
     const a = event('e1', 'a', false);
     const b = event('e2', 'b');
+    const c = event('e4', 'c');
     const old = event('e3', 'old', false);
     // Act
     reportBatch(
@@ -191,9 +193,10 @@ describe('reportBatch', () => {
         stored: [
           { group: group(a, ['a', 'a2']), stored: a },
           { group: group(b, ['b']), stored: b },
+          { group: group(c, ['d']), stored: c },
           { group: group(old, ['c']), stored: old },
         ],
-        written: new Set([a.sk, b.sk]),
+        written: new Set([a.sk, b.sk, c.sk]),
         quarantined: [quarantine('q')],
         alertsSent: [{ id: 'x' } as Alert, { id: 'y' } as Alert, { id: 'z' } as Alert],
         alertPublishFailures: 4,
@@ -207,7 +210,7 @@ describe('reportBatch', () => {
     );
     // Assert
     expect(Object.fromEntries(t.counts)).toEqual({
-      EventsStored: 2,
+      EventsStored: 3,
       DuplicateEvents: 2,
       UnrecognisedEvents: 1,
       QuarantinedMessages: 1,
@@ -221,7 +224,7 @@ describe('reportBatch', () => {
     expect(t.published()).toBe(1);
     expect(t.logs.find((l) => l.level === 'info')?.extra).toEqual({
       records: 7,
-      stored: 2,
+      stored: 3,
       duplicates: 2,
       unrecognised: 1,
       quarantined: 1,

@@ -4,9 +4,10 @@
 // again, a few times at most.
 import { parseDetectionSettings } from '../../../contract/config';
 import { resolveTunings, stateId } from '../../../lambda/core/detections/engine';
+import { FOLD_RETAIN_MS } from '../../../lambda/core/folding';
 import { keyString } from '../../../lambda/core/items';
 import { detectionStateKey } from '../../../lambda/core/keys';
-import { stateItem } from '../../../lambda/core/records';
+import { foldItem, stateItem } from '../../../lambda/core/records';
 import { detect, detectionsByEvent } from '../../../lambda/ingest/steps/detect';
 import { planBatch } from '../../../lambda/ingest/steps/plan';
 import { planEventAlerts, planIncidentAlerts } from '../../../lambda/ingest/steps/plan-alerts';
@@ -209,6 +210,84 @@ describe('writeBatch', () => {
     expect([...written.claimed]).toEqual([input.state.absent[0]?.item.eventId]);
   });
 
+  describe('an open that lost a race to another invocation', () => {
+    /** Two alerts of one rule, folding on: the first opens a window, the second folds into it. */
+    async function raced(store: ScriptedStore) {
+      const first = deleted('a', 0);
+      const second = deleted('b', 1);
+      const prepared_ = await prepared(store, [first, second], {});
+      const [open] = prepared_.input.alerts.opens;
+      const window = open?.pending.find((w) => w.windowId === open.windowId);
+      if (open === undefined || window === undefined) throw new Error('no window opened');
+      const errors: [string, unknown][] = [];
+      const logger = { ...silentLogger, error: (m: string, f: unknown) => errors.push([m, f]) };
+      return { ...prepared_, first, second, open, window, errors, logger };
+    }
+    const foldCalls = (store: ScriptedStore, method: string, key: string) =>
+      store.calls.filter((c) => c.method === method && c.keys.includes(key)).length;
+
+    it('lists its window beside theirs on the fold item as it is now, and claims the folded alert', async () => {
+      // Prepare: another invocation opened a window of the same rule first.
+      const store = new ScriptedStore();
+      const { input, context, open, window, errors, logger } = await raced(store);
+      const theirs = { ...window, windowId: 'win-theirs', openedBy: 'someone-else' };
+      await store.writeVersioned([
+        foldItem({ ...open, windowId: 'win-theirs', pending: [theirs] }, 0, FOLD_RETAIN_MS),
+      ]);
+      store.calls.length = 0;
+      // Act
+      const written = await writeAll(store, input, context, logger);
+      // Assert
+      expect(written.failures).toEqual([]);
+      expect([...written.claimed].sort()).toEqual(
+        input.state.absent.map((g) => g.item.eventId).sort(),
+      );
+      const key = `${open.pk}/${open.sk}`;
+      expect(foldCalls(store, 'read', key)).toBe(1);
+      const stored = (await store.read([open])).items[0];
+      expect(stored?.kind === 'fold' && stored.pending.map((w) => w.windowId)).toEqual([
+        'win-theirs',
+        open.windowId,
+      ]);
+      expect(stored?.kind === 'fold' && stored.version).toBe(2);
+      expect(errors).toEqual([]);
+    });
+
+    it('gives up after three attempts to list it: the folded alert fails, the log names the window', async () => {
+      // Prepare: every write of the fold item meets someone else's.
+      const store = new ScriptedStore();
+      const { input, context, open, second, errors, logger } = await raced(store);
+      store.conflictsLeft.set(keyString(open), 100);
+      // Act
+      const written = await writeAll(store, input, context, logger);
+      // Assert
+      expect(written.failures).toEqual([
+        { messageId: second.messageId, reason: 'alert claim not written' },
+      ]);
+      expect([...written.claimed]).toEqual([input.state.absent[0]?.item.eventId]);
+      const key = `${open.pk}/${open.sk}`;
+      expect(foldCalls(store, 'read', key)).toBe(3);
+      expect(foldCalls(store, 'writeVersioned', key)).toBe(4);
+      expect(errors).toEqual([
+        ['Folding window not listed for its summary', { windowId: open.windowId }],
+      ]);
+    });
+
+    it('counts a write of the list that throws as not listed', async () => {
+      // Prepare: the open meets someone else's write; every write of the list then throws.
+      const store = new ThrowsOnFoldRewrite();
+      const { input, context, open, second, logger } = await raced(store);
+      store.conflictsLeft.set(keyString(open), 1);
+      // Act
+      const written = await writeAll(store, input, context, logger);
+      // Assert
+      expect(written.failures).toEqual([
+        { messageId: second.messageId, reason: 'alert claim not written' },
+      ]);
+      expect(store.thrown).toBe(3);
+    });
+  });
+
   it('counts every item unwritten when a write throws, and fails their records', async () => {
     // Prepare
     const store = new ScriptedStore();
@@ -332,3 +411,18 @@ describe('writeBatch', () => {
     expect(written.written.size).toBe(0);
   });
 });
+
+/** A store whose writes of a fold item, after the first, throw (the network dropped them). */
+class ThrowsOnFoldRewrite extends ScriptedStore {
+  private foldWrites = 0;
+  thrown = 0;
+
+  override async writeVersioned(...args: Parameters<ScriptedStore['writeVersioned']>) {
+    const [items] = args;
+    if (items.some((i) => i.kind === 'fold') && this.foldWrites++ > 0) {
+      this.thrown++;
+      throw new Error('socket hang up');
+    }
+    return super.writeVersioned(...args);
+  }
+}
