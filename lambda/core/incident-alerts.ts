@@ -12,6 +12,7 @@ import {
   toSubjectText,
 } from './alert-format';
 import type { Incident } from './detections/engine';
+import { cidrOf } from './ip';
 import type { IncidentAlertDocument, SummaryAlertDocument } from './model';
 import { normalisedTime } from './records';
 
@@ -183,9 +184,26 @@ const hhmm = (ms: number): string => new Date(ms).toISOString().slice(11, 16);
 export function summaryDocument(summary: FoldSummary): SummaryAlertDocument {
   const people = summary.members.flatMap((m) => (m.who === undefined ? [] : [m.who]));
   const { distinct, top } = topValues(people, 5);
+  // Only what is an address or a range: privileges_updated's `to` is an access group.
+  const addresses = topValues(
+    summary.members.flatMap((m) =>
+      m.value !== undefined && cidrOf(m.value) !== undefined ? [m.value] : [],
+    ),
+    5,
+  );
   const count = summary.members.length;
-  const topText = top.map((t) => `${t.value} (${t.count})`).join(', ');
+  const listed = (values: typeof top) => values.map((t) => `${t.value} (${t.count})`).join(', ');
   const noun = count === 1 ? 'alert' : 'alerts';
+  const parts = [
+    ...(distinct > 0
+      ? [`${distinct} ${distinct === 1 ? 'user' : 'users'}, top: ${listed(top)}`]
+      : []),
+    ...(addresses.distinct > 0
+      ? [
+          `${addresses.distinct} ${addresses.distinct === 1 ? 'address' : 'addresses'}, top: ${listed(addresses.top)}`,
+        ]
+      : []),
+  ];
   return {
     version: 1,
     kind: 'summary',
@@ -200,15 +218,18 @@ export function summaryDocument(summary: FoldSummary): SummaryAlertDocument {
     count,
     top,
     distinctValues: distinct,
+    addresses: addresses.top,
+    distinctAddresses: addresses.distinct,
     eventIds: summary.members.slice(0, 50).map((m) => m.eventId),
     summary:
       `${count} more ${summary.event} ${noun} (${summary.rule}) for ${summary.callcenter} since ${hhmm(summary.opensAt)} UTC` +
-      (distinct > 0 ? `: ${distinct} ${distinct === 1 ? 'user' : 'users'}, top: ${topText}` : ''),
+      (parts.length > 0 ? `: ${parts.join('; ')}` : ''),
   };
 }
 
 export function buildSummaryAlerts(summary: FoldSummary): Alert[] {
   const document = summaryDocument(summary);
+  const addresses = document.addresses ?? [];
   const text = [
     `Voiso security alerts folded: ${summary.severity.toUpperCase()} ${summary.rule}`,
     '',
@@ -218,6 +239,12 @@ export function buildSummaryAlerts(summary: FoldSummary): Alert[] {
     `Window:      alerts that arrived from ${document.since} to ${document.until}`,
     `Folded:      ${document.count} (the first of the window went out on its own)`,
     ...document.top.map((t) => `  ${quote(t.value)}: ${t.count}`),
+    ...(addresses.length > 0
+      ? [
+          `Addresses:   ${document.distinctAddresses}`,
+          ...addresses.map((t) => `  ${quote(t.value)}: ${t.count}`),
+        ]
+      : []),
     '',
     `Events (${document.eventIds.length} of ${document.count}):`,
     ...document.eventIds.map((id) => `  ${id}`),

@@ -95,9 +95,16 @@ export interface SummaryAlertDocument {
   readonly until: string;
   /** Alerts folded (the first of the window went out on its own and is not counted). */
   readonly count: number;
-  /** The people or values involved, most frequent first. */
+  /** The people involved (`user`, else `who`), most frequent first. */
   readonly top: readonly { readonly value: string; readonly count: number }[];
   readonly distinctValues: number;
+  /**
+   * The addresses or ranges the folded alerts name (the `ip` of a refused login or an
+   * allow-list entry, the `to` of a change), most frequent first. Absent from summaries sent
+   * before they named addresses.
+   */
+  readonly addresses?: readonly { readonly value: string; readonly count: number }[];
+  readonly distinctAddresses?: number;
   readonly eventIds: readonly string[];
   readonly summary: string;
 }

@@ -192,6 +192,20 @@ function summaryMessage(doc: SummaryAlertDocument): SlackMessage {
           ...doc.top.map((t) => field(literal(t.value, 80), literal(String(t.count)))),
         ].slice(0, 10),
       },
+      ...(doc.addresses !== undefined && doc.addresses.length > 0
+        ? [
+            {
+              type: 'section' as const,
+              fields: [
+                field(
+                  '*Addresses*',
+                  literal(String(doc.distinctAddresses ?? doc.addresses.length)),
+                ),
+                ...doc.addresses.map((t) => field(literal(t.value, 80), literal(String(t.count)))),
+              ],
+            },
+          ]
+        : []),
     ],
   };
 }

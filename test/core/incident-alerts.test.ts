@@ -118,6 +118,56 @@ describe('summary alerts', () => {
     });
   });
 
+  it('name the addresses and ranges the folded alerts are about, most frequent first', () => {
+    // Prepare: refused logins from two addresses and an allow-list range; one names an access
+    // group (a privilege change's `to`), one nothing.
+    const members = [
+      { eventId: 'e1', who: 'a@acme.com', value: '203.0.113.9' },
+      { eventId: 'e2', who: 'a@acme.com', value: '2001:db8::1' },
+      { eventId: 'e3', who: 'b@acme.com', value: '2001:db8::1' },
+      { eventId: 'e4', who: 'b@acme.com', value: '198.51.100.0/24' },
+      { eventId: 'e5', who: 'b@acme.com', value: 'admin' },
+      { eventId: 'e6', who: 'c@acme.com' },
+    ];
+    // Act
+    const [alert] = buildSummaryAlerts(summary({ members }));
+    // Assert
+    expect(alert?.document).toMatchObject({
+      count: 6,
+      addresses: [
+        { value: '2001:db8::1', count: 2 },
+        { value: '198.51.100.0/24', count: 1 },
+        { value: '203.0.113.9', count: 1 },
+      ],
+      distinctAddresses: 3,
+      summary:
+        '6 more incorrect_password alerts (incorrect-password) for acme since 09:00 UTC: 3 users, top: b@acme.com (3), a@acme.com (2), c@acme.com (1); 3 addresses, top: 2001:db8::1 (2), 198.51.100.0/24 (1), 203.0.113.9 (1)',
+    });
+    expect(alert?.text).toContain(
+      'Addresses:   3\n  "2001:db8::1": 2\n  "198.51.100.0/24": 1\n  "203.0.113.9": 1\n',
+    );
+  });
+
+  it('name five addresses at most, one in the singular, and none when there are none', () => {
+    // Prepare
+    const many = Array.from({ length: 7 }, (_, i) => ({
+      eventId: `e${i}`,
+      value: `203.0.113.${i}`,
+    }));
+    // Act
+    const [seven] = buildSummaryAlerts(summary({ members: many }));
+    const [one] = buildSummaryAlerts(summary({ members: [{ eventId: 'e1', value: '::1' }] }));
+    const [none] = buildSummaryAlerts(summary());
+    // Assert
+    expect(seven?.document).toMatchObject({ distinctAddresses: 7 });
+    expect(seven?.document.kind === 'summary' && seven.document.addresses).toHaveLength(5);
+    expect(one?.document.kind === 'summary' && one.document.summary).toBe(
+      '1 more incorrect_password alert (incorrect-password) for acme since 09:00 UTC: 1 address, top: ::1 (1)',
+    );
+    expect(none?.document).toMatchObject({ addresses: [], distinctAddresses: 0 });
+    expect(none?.text).not.toContain('Addresses:');
+  });
+
   it('read back as an alert document the Slack notifier can format', () => {
     // Prepare
     const [alert] = buildSummaryAlerts(summary({ severity: 'critical' }));

@@ -76,7 +76,7 @@ class Publisher implements AlertPublisher {
 function window(
   id: string,
   closedAgo: number,
-  members: readonly { eventId: string; who?: string }[],
+  members: readonly { eventId: string; who?: string; value?: string }[],
   severity: 'high' | 'critical' = 'high',
 ): StoredItem[] {
   const closesAt = NOW.getTime() - closedAgo;
@@ -106,6 +106,7 @@ function window(
           eventKey: { pk: 'CC#acme', sk: `t#${m.eventId}` },
           time: '2024-05-06T11:00:00.000000000Z',
           ...(m.who !== undefined && { who: m.who }),
+          ...(m.value !== undefined && { value: m.value }),
         },
         closesAt,
         FOLD_RETAIN_MS,
@@ -254,6 +255,28 @@ describe('createFlush', () => {
       severity: 'critical',
       updatedAt: NOW.toISOString(),
       expiresAt: Math.floor(NOW.getTime() / 1000) + 30 * 86_400,
+    });
+  });
+
+  it('names in the summary who and which address each folded alert was about', async () => {
+    // Prepare
+    const { flush, publisher } = await setup(
+      window('w', 5 * MINUTE, [
+        { eventId: 'e1', who: 'a', value: '203.0.113.9' },
+        { eventId: 'e2', who: 'b', value: '203.0.113.9' },
+        { eventId: 'e3' },
+      ]),
+    );
+    // Act
+    await flush();
+    // Assert
+    expect(publisher.published[0]?.document).toMatchObject({
+      count: 3,
+      top: [
+        { value: 'a', count: 1 },
+        { value: 'b', count: 1 },
+      ],
+      addresses: [{ value: '203.0.113.9', count: 2 }],
     });
   });
 

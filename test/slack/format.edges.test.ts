@@ -106,4 +106,45 @@ describe('summary messages at their edges', () => {
     expect(fields).toMatchObject({ fields: expect.any(Array) });
     expect((fields as unknown as { fields: unknown[] }).fields).toHaveLength(10);
   });
+
+  it('lists the addresses in a section of their own, after the people', () => {
+    // Prepare
+    const [alert] = buildSummaryAlerts(
+      foldSummary({
+        event: 'unauthorized_ip',
+        rule: 'unauthorized-ip',
+        members: [
+          { eventId: 'e1', who: 'a', value: '203.0.113.9' },
+          { eventId: 'e2', who: 'a', value: '203.0.113.9' },
+        ],
+      }),
+    );
+    // Act
+    const blocks = formatSlackMessage(alert?.document as SummaryAlertDocument).blocks;
+    // Assert
+    expect(blocks).toHaveLength(4);
+    expect(blocks[3]).toEqual({
+      type: 'section',
+      fields: [
+        { type: 'mrkdwn', text: '*Addresses*\n`1`' },
+        { type: 'mrkdwn', text: '`203.0.113.9`\n`2`' },
+      ],
+    });
+  });
+
+  it('formats a summary sent before summaries named addresses', () => {
+    // Prepare: a document as an earlier version published it, without the two fields.
+    const [alert] = buildSummaryAlerts(foldSummary());
+    if (alert === undefined) throw new Error('no alert');
+    const {
+      addresses: _a,
+      distinctAddresses: _d,
+      ...earlier
+    } = alert.document as SummaryAlertDocument;
+    // Act
+    const message = formatSlackMessage(earlier);
+    // Assert
+    expect(message.blocks).toHaveLength(3);
+    expect(message.text).toContain('3 more incorrect_password alerts');
+  });
 });
