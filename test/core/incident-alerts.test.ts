@@ -165,7 +165,12 @@ describe('summary alerts', () => {
       '1 more incorrect_password alert (incorrect-password) for acme since 09:00 UTC: 1 address, top: ::1 (1)',
     );
     expect(none?.document).toMatchObject({ addresses: [], distinctAddresses: 0 });
-    expect(none?.text).not.toContain('Addresses:');
+    expect(none?.text.split('\n').slice(7, 11)).toEqual([
+      '  "b@acme.com": 2',
+      '  "a@acme.com": 1',
+      '',
+      'Events (3 of 3):',
+    ]);
   });
 
   it('read back as an alert document the Slack notifier can format', () => {

@@ -132,6 +132,24 @@ describe('summary messages at their edges', () => {
     });
   });
 
+  it('says how many addresses in all, and adds no section when there are none', () => {
+    // Prepare
+    const members = Array.from({ length: 7 }, (_, i) => ({
+      eventId: `e${i}`,
+      value: `203.0.113.${i}`,
+    }));
+    const [many] = buildSummaryAlerts(foldSummary({ members }));
+    const [none] = buildSummaryAlerts(foldSummary());
+    // Act
+    const withAddresses = formatSlackMessage(many?.document as SummaryAlertDocument).blocks;
+    const without = formatSlackMessage(none?.document as SummaryAlertDocument).blocks;
+    // Assert
+    expect(withAddresses[3]).toMatchObject({
+      fields: [{ text: '*Addresses*\n`7`' }, {}, {}, {}, {}, {}],
+    });
+    expect(without).toHaveLength(3);
+  });
+
   it('formats a summary sent before summaries named addresses', () => {
     // Prepare: a document as an earlier version published it, without the two fields.
     const [alert] = buildSummaryAlerts(foldSummary());
