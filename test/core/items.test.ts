@@ -2,7 +2,8 @@
 // bytes, sort keys 1,024), or the write fails for good and the event would end in the DLQ.
 import fc from 'fast-check';
 import { DEFAULT_DETECTION_SETTINGS } from '../../contract/config';
-import { buildEventItem } from '../../lambda/core/items';
+import type { Severity } from '../../contract/severity';
+import { buildEventItem, inPairSeverityIndex } from '../../lambda/core/items';
 import { classifyMessage } from '../../lambda/core/message';
 
 const bytes = (text: string | undefined) => Buffer.byteLength(text ?? '', 'utf8');
@@ -151,6 +152,20 @@ describe('event items', () => {
           ip: '8.8.8.8',
         }),
       ).toMatchObject({ pairKey: 'PAIR#app_login#unauthorized_ip#high', severityKey: undefined });
+    });
+
+    it('indexes a login from the floor up, the floor itself included', () => {
+      const at = (severity: Severity, severityIndexFrom?: Severity) =>
+        inPairSeverityIndex('app_login', 'successful_login', severity, {
+          ...(severityIndexFrom && { severityIndexFrom }),
+        });
+      expect([at('low'), at('medium'), at('high')]).toEqual([false, true, true]);
+      expect([at('medium', 'high'), at('high', 'high'), at('critical', 'high')]).toEqual([
+        false,
+        true,
+        true,
+      ]);
+      expect(inPairSeverityIndex('app_login', 'incorrect_password', 'info', {})).toBe(true);
     });
 
     it('keeps logins below the floor out of the pair index', () => {

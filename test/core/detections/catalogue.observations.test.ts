@@ -118,6 +118,10 @@ describe('what each detection observes', () => {
       ]);
     }
     expect(observe(event('allowed_ip/ip_removed', { who: 'Eve' }))).toEqual([]);
+    // Only a privilege change promotes: another pair's `to` of admin is no promotion.
+    expect(observe(event('allowed_ip/ip_changed', { who: 'Eve', to: 'admin' }))).toEqual([
+      { group: 'user:eve', observation: { ...base, r: 'b' } },
+    ]);
   });
 
   it('refused-ip-allowed: refused addresses, then allow-list ranges added or changed to', () => {

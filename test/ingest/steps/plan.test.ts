@@ -87,6 +87,20 @@ describe('planBatch', () => {
     expect(plan.events[1]?.item.senderId).toBe('A'.repeat(256));
   });
 
+  it('plans a record that came with no attributes at all: receive time, no sender', () => {
+    // Prepare: a hand-made event (a test console, a replay tool) without SQS's attributes.
+    const bare = { ...sqsRecord('not json'), attributes: undefined } as unknown as ReturnType<
+      typeof sqsRecord
+    >;
+    // Act
+    const plan = planBatch([bare], context);
+    // Assert
+    expect(plan.quarantines.map((q) => q.item.sk.slice(0, 30))).toEqual([
+      '2024-05-06T07:08:10.000000000Z',
+    ]);
+    expect(plan.quarantines[0]?.item).not.toHaveProperty('senderId');
+  });
+
   it('fails only the record whose classification threw, naming the error kind', () => {
     // Prepare: a bug in the core (it never throws by design) on one body.
     const good = sqsRecord(voisoEvent('app_login/deleted_user'));
