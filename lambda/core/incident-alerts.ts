@@ -166,14 +166,17 @@ export interface FoldSummary {
   }[];
 }
 
-/** Most frequent first, then alphabetical: the same members always give the same list. */
+/**
+ * Most frequent first, then alphabetical: the same members always give the same list. Two
+ * values never tie (they are the keys of one Map), so the comparator never answers 0.
+ */
 function topValues(values: readonly string[], limit: number) {
   const counts = new Map<string, number>();
   for (const value of values) counts.set(value, (counts.get(value) ?? 0) + 1);
   return {
     distinct: counts.size,
     top: [...counts]
-      .sort(([a, x], [b, y]) => y - x || (a < b ? -1 : a > b ? 1 : 0))
+      .sort(([a, x], [b, y]) => y - x || (a < b ? -1 : 1))
       .slice(0, limit)
       .map(([value, count]) => ({ value, count })),
   };

@@ -240,3 +240,13 @@ export const incidentOf = (overrides: Partial<Incident> = {}): Incident =>
     suppressed: false,
     ...overrides,
   }) as Incident;
+
+/** The ingest function's environment as the stack sets it, with `overrides` on top. */
+export const ingestEnvironment = (
+  overrides: Record<string, string | undefined> = {},
+): NodeJS.ProcessEnv => ({
+  EVENTS_TABLE_NAME: 'events',
+  ALERTS_TOPIC_ARN: 'arn:aws:sns:us-east-1:1:alerts',
+  CRITICAL_TOPIC_ARN: 'arn:aws:sns:us-east-1:1:critical',
+  ...overrides,
+});

@@ -2,19 +2,13 @@
 // retention allowed, and the name of the part that failed.
 import { ConfigurationError, DEFAULT_DETECTION_SETTINGS } from '../../contract/config';
 import { loadIngestConfig } from '../../lambda/ingest/config';
-
-const env = (overrides: Record<string, string | undefined> = {}): NodeJS.ProcessEnv => ({
-  EVENTS_TABLE_NAME: 'events',
-  ALERTS_TOPIC_ARN: 'arn:aws:sns:us-east-1:1:alerts',
-  CRITICAL_TOPIC_ARN: 'arn:aws:sns:us-east-1:1:critical',
-  ...overrides,
-});
+import { ingestEnvironment } from '../../lambda/testing/factories';
 
 describe('loadIngestConfig at its edges', () => {
   it('reads values padded with spaces', () => {
     // Act
     const config = loadIngestConfig(
-      env({
+      ingestEnvironment({
         RETENTION_DAYS: ' 30 ',
         DETECTION_CONFIG: ' {"alertThreshold":"low"} ',
         SEVERITY_INDEX_FROM: ' low ',
@@ -34,7 +28,7 @@ describe('loadIngestConfig at its edges', () => {
     for (const value of ['', '   ']) {
       // Act
       const config = loadIngestConfig(
-        env({
+        ingestEnvironment({
           RETENTION_DAYS: value,
           DETECTION_CONFIG: value,
           SEVERITY_INDEX_FROM: value,
@@ -52,10 +46,16 @@ describe('loadIngestConfig at its edges', () => {
   });
 
   it('accepts retention up to six digits, and says which part refused more', () => {
-    expect(loadIngestConfig(env({ RETENTION_DAYS: '999999' })).retentionDays).toBe(999_999);
-    expect(() => loadIngestConfig(env({ RETENTION_DAYS: '1000000' }))).toThrow(ConfigurationError);
-    expect(() => loadIngestConfig(env({ RETENTION_DAYS: '12' }))).not.toThrow();
-    expect(() => loadIngestConfig(env({ METRICS: 'all' }))).not.toThrow();
-    expect(() => loadIngestConfig(env({ RETENTION_DAYS: 'x' }))).toThrow(/\bingest\b/);
+    expect(loadIngestConfig(ingestEnvironment({ RETENTION_DAYS: '999999' })).retentionDays).toBe(
+      999_999,
+    );
+    expect(() => loadIngestConfig(ingestEnvironment({ RETENTION_DAYS: '1000000' }))).toThrow(
+      ConfigurationError,
+    );
+    expect(() => loadIngestConfig(ingestEnvironment({ RETENTION_DAYS: '12' }))).not.toThrow();
+    expect(() => loadIngestConfig(ingestEnvironment({ METRICS: 'all' }))).not.toThrow();
+    expect(() => loadIngestConfig(ingestEnvironment({ RETENTION_DAYS: 'x' }))).toThrow(
+      /\bingest\b/,
+    );
   });
 });

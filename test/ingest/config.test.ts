@@ -1,17 +1,11 @@
 import { ConfigurationError, DEFAULT_DETECTION_SETTINGS } from '../../contract/config';
 import { loadIngestConfig } from '../../lambda/ingest/config';
-
-const env = (overrides: Record<string, string | undefined> = {}): NodeJS.ProcessEnv => ({
-  EVENTS_TABLE_NAME: 'events',
-  ALERTS_TOPIC_ARN: 'arn:aws:sns:us-east-1:1:alerts',
-  CRITICAL_TOPIC_ARN: 'arn:aws:sns:us-east-1:1:critical',
-  ...overrides,
-});
+import { ingestEnvironment } from '../../lambda/testing/factories';
 
 describe('loadIngestConfig', () => {
   it('applies defaults', () => {
     // Act
-    const config = loadIngestConfig(env());
+    const config = loadIngestConfig(ingestEnvironment());
     // Assert
     expect(config).toEqual({
       eventsTableName: 'events',
@@ -32,7 +26,7 @@ describe('loadIngestConfig', () => {
     };
     // Act
     const config = loadIngestConfig(
-      env({ RETENTION_DAYS: '0', DETECTION_CONFIG: JSON.stringify(detection) }),
+      ingestEnvironment({ RETENTION_DAYS: '0', DETECTION_CONFIG: JSON.stringify(detection) }),
     );
     // Assert
     expect(config.retentionDays).toBe(0);
@@ -42,7 +36,9 @@ describe('loadIngestConfig', () => {
 
   it('reads the severity index floor and which metrics to publish', () => {
     // Act
-    const config = loadIngestConfig(env({ SEVERITY_INDEX_FROM: 'high', METRICS: 'alarms' }));
+    const config = loadIngestConfig(
+      ingestEnvironment({ SEVERITY_INDEX_FROM: 'high', METRICS: 'alarms' }),
+    );
     // Assert
     expect([config.severityIndexFrom, config.metricsScope]).toEqual(['high', 'alarms']);
   });
@@ -57,7 +53,7 @@ describe('loadIngestConfig', () => {
     [{ SEVERITY_INDEX_FROM: 'loud' }, /SEVERITY_INDEX_FROM: expected one of info, low/],
     [{ METRICS: 'some' }, /METRICS: expected all or alarms/],
   ])('fails loudly for %j', (overrides, message) => {
-    expect(() => loadIngestConfig(env(overrides))).toThrow(ConfigurationError);
-    expect(() => loadIngestConfig(env(overrides))).toThrow(message);
+    expect(() => loadIngestConfig(ingestEnvironment(overrides))).toThrow(ConfigurationError);
+    expect(() => loadIngestConfig(ingestEnvironment(overrides))).toThrow(message);
   });
 });
