@@ -182,11 +182,27 @@ function topValues(values: readonly string[], limit: number) {
   };
 }
 
+/** `3 users, top: a (2), b (1), c (1)`; nothing when there are none. */
+function countedTop({ distinct, top }: ReturnType<typeof topValues>, one: string, many: string) {
+  if (distinct === 0) return [];
+  const listed = top.map((t) => `${t.value} (${t.count})`).join(', ');
+  return [`${distinct} ${distinct === 1 ? one : many}, top: ${listed}`];
+}
+
+/** One line per top value, quoted, under its heading in the e-mail text. */
+const countLines = (top: SummaryAlertDocument['top']): string[] =>
+  top.map((t) => `  ${quote(t.value)}: ${t.count}`);
+
 const hhmm = (ms: number): string => new Date(ms).toISOString().slice(11, 16);
 
-export function summaryDocument(summary: FoldSummary): SummaryAlertDocument {
-  const people = summary.members.flatMap((m) => (m.who === undefined ? [] : [m.who]));
-  const { distinct, top } = topValues(people, 5);
+/** A summary's document; the one built now always names its addresses (none is an empty list). */
+export function summaryDocument(
+  summary: FoldSummary,
+): SummaryAlertDocument & Required<Pick<SummaryAlertDocument, 'addresses' | 'distinctAddresses'>> {
+  const people = topValues(
+    summary.members.flatMap((m) => (m.who === undefined ? [] : [m.who])),
+    5,
+  );
   // Only what is an address or a range: privileges_updated's `to` is an access group.
   const addresses = topValues(
     summary.members.flatMap((m) =>
@@ -195,17 +211,10 @@ export function summaryDocument(summary: FoldSummary): SummaryAlertDocument {
     5,
   );
   const count = summary.members.length;
-  const listed = (values: typeof top) => values.map((t) => `${t.value} (${t.count})`).join(', ');
   const noun = count === 1 ? 'alert' : 'alerts';
   const parts = [
-    ...(distinct > 0
-      ? [`${distinct} ${distinct === 1 ? 'user' : 'users'}, top: ${listed(top)}`]
-      : []),
-    ...(addresses.distinct > 0
-      ? [
-          `${addresses.distinct} ${addresses.distinct === 1 ? 'address' : 'addresses'}, top: ${listed(addresses.top)}`,
-        ]
-      : []),
+    ...countedTop(people, 'user', 'users'),
+    ...countedTop(addresses, 'address', 'addresses'),
   ];
   return {
     version: 1,
@@ -219,8 +228,8 @@ export function summaryDocument(summary: FoldSummary): SummaryAlertDocument {
     since: new Date(summary.opensAt).toISOString(),
     until: new Date(summary.closesAt).toISOString(),
     count,
-    top,
-    distinctValues: distinct,
+    top: people.top,
+    distinctValues: people.distinct,
     addresses: addresses.top,
     distinctAddresses: addresses.distinct,
     eventIds: summary.members.slice(0, 50).map((m) => m.eventId),
@@ -232,7 +241,6 @@ export function summaryDocument(summary: FoldSummary): SummaryAlertDocument {
 
 export function buildSummaryAlerts(summary: FoldSummary): Alert[] {
   const document = summaryDocument(summary);
-  const addresses = document.addresses ?? [];
   const text = [
     `Voiso security alerts folded: ${summary.severity.toUpperCase()} ${summary.rule}`,
     '',
@@ -241,12 +249,9 @@ export function buildSummaryAlerts(summary: FoldSummary): Alert[] {
     `Event:       ${quote(`${summary.type}/${summary.event}`)}`,
     `Window:      alerts that arrived from ${document.since} to ${document.until}`,
     `Folded:      ${document.count} (the first of the window went out on its own)`,
-    ...document.top.map((t) => `  ${quote(t.value)}: ${t.count}`),
-    ...(addresses.length > 0
-      ? [
-          `Addresses:   ${document.distinctAddresses}`,
-          ...addresses.map((t) => `  ${quote(t.value)}: ${t.count}`),
-        ]
+    ...countLines(document.top),
+    ...(document.addresses.length > 0
+      ? [`Addresses:   ${document.distinctAddresses}`, ...countLines(document.addresses)]
       : []),
     '',
     `Events (${document.eventIds.length} of ${document.count}):`,

@@ -173,6 +173,10 @@ function incidentMessage(doc: IncidentAlertDocument): SlackMessage {
   };
 }
 
+/** A top value and how often it came, as one field. */
+const countField = (t: SummaryAlertDocument['top'][number]): Mrkdwn =>
+  field(literal(t.value, 80), literal(String(t.count)));
+
 function summaryMessage(doc: SummaryAlertDocument): SlackMessage {
   return {
     text: `${doc.severity.toUpperCase()}: ${literal(doc.summary)} (${literal(doc.callcenter, 80)})`,
@@ -189,7 +193,7 @@ function summaryMessage(doc: SummaryAlertDocument): SlackMessage {
           field('*Rule*', literal(doc.rule)),
           field('*Window*', literal(`${doc.since} .. ${doc.until}`, 120)),
           field('*Folded*', literal(String(doc.count))),
-          ...doc.top.map((t) => field(literal(t.value, 80), literal(String(t.count)))),
+          ...doc.top.map(countField),
         ].slice(0, 10),
       },
       ...(doc.addresses !== undefined && doc.addresses.length > 0
@@ -201,7 +205,7 @@ function summaryMessage(doc: SummaryAlertDocument): SlackMessage {
                   '*Addresses*',
                   literal(String(doc.distinctAddresses ?? doc.addresses.length)),
                 ),
-                ...doc.addresses.map((t) => field(literal(t.value, 80), literal(String(t.count)))),
+                ...doc.addresses.map(countField),
               ],
             },
           ]
