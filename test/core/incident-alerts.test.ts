@@ -4,26 +4,16 @@ import type { Incident } from '../../lambda/core/detections/engine';
 import { buildIncidentAlerts, buildSummaryAlerts } from '../../lambda/core/incident-alerts';
 import { formatSlackMessage } from '../../lambda/slack/format';
 import { readAlertDocument } from '../../lambda/slack/notifier';
-import { foldSummary } from '../../lambda/testing/factories';
+import { foldSummary, incidentOf } from '../../lambda/testing/factories';
 
-const incident = (overrides: Partial<Incident> = {}): Incident => ({
-  id: 'inc-abc',
-  detection: 'brute-force',
-  callcenter: 'acme',
-  group: 'user:dana@acme.com',
-  groupedBy: 'user',
-  start: Date.parse('2025-06-02T08:00:00Z'),
-  end: Date.parse('2025-06-02T08:09:00Z'),
-  severity: 'critical',
-  measure: 24,
-  threshold: 20,
-  windowMinutes: 15,
-  values: [],
-  eventIds: Array.from({ length: 50 }, (_, i) => `e${i}`),
-  eventCount: 60,
-  suppressed: false,
-  ...overrides,
-});
+const incident = (overrides: Partial<Incident> = {}): Incident =>
+  incidentOf({
+    group: 'user:dana@acme.com',
+    severity: 'critical',
+    eventIds: Array.from({ length: 50 }, (_, i) => `e${i}`),
+    eventCount: 60,
+    ...overrides,
+  });
 
 const summary = foldSummary;
 

@@ -5,6 +5,7 @@ import { DEFAULT_DETECTION_SETTINGS } from '../../contract/config';
 import type { Severity } from '../../contract/severity';
 import { buildEventItem, inPairSeverityIndex } from '../../lambda/core/items';
 import { classifyMessage } from '../../lambda/core/message';
+import { eventItemOf } from '../../lambda/testing/factories';
 
 const bytes = (text: string | undefined) => Buffer.byteLength(text ?? '', 'utf8');
 
@@ -97,22 +98,16 @@ describe('event items', () => {
 
   describe('index entries: as few as the documented queries allow', () => {
     const item = (pair: string, params: Record<string, unknown>, severityIndexFrom?: 'high') => {
-      const [type, event] = pair.split('/');
-      const body = JSON.stringify({
-        timestamp: '2020-10-10T10:11:12Z',
-        type,
-        event,
-        callcenter: 'acme',
-        params,
-      });
-      const verdict = classifyMessage(body, DEFAULT_DETECTION_SETTINGS);
-      if (verdict.kind !== 'event') throw new Error(verdict.reason);
-      const built = buildEventItem(verdict.normalised, verdict.classification, {
-        messageId: 'm-1',
-        receivedAt: new Date('2020-10-10T10:11:13Z'),
-        retentionDays: 0,
-        ...(severityIndexFrom && { severityIndexFrom }),
-      });
+      const [type = '', event = ''] = pair.split('/');
+      const built = eventItemOf(
+        { timestamp: '2020-10-10T10:11:12Z', type, event, callcenter: 'acme', params },
+        {
+          messageId: 'm-1',
+          receivedAt: new Date('2020-10-10T10:11:13Z'),
+          retentionDays: 0,
+          ...(severityIndexFrom && { severityIndexFrom }),
+        },
+      );
       return {
         subjectKey: built.subjectKey,
         actorKey: built.actorKey,
@@ -139,6 +134,12 @@ describe('event items', () => {
         'allowed_ip/ip_added',
         { who: 'admin@acme.com', access_group: 'admin', ip: '203.0.113.0/24' },
         { subjectKey: 'USER#admin@acme.com', actorKey: undefined },
+      ],
+      [
+        'an undocumented event with an empty user: who acted, never an empty name',
+        'billing/card_changed',
+        { user: '', who: 'admin@acme.com' },
+        { subjectKey: 'USER#admin@acme.com' },
       ],
     ])('%s', (_, pair, params, users) => {
       expect(item(pair, params)).toMatchObject(users);

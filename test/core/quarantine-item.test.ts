@@ -46,6 +46,15 @@ describe('buildQuarantineItem', () => {
     expect(cut).toBe(`${'r'.repeat(MAX_REASON_LENGTH - 1)}…`);
   });
 
+  it('cuts a long reason at the limit when its character pairs lie away from the cut', () => {
+    // Prepare: an emoji first, then plain text past the limit.
+    const reason = `\u{1f600}${'r'.repeat(MAX_REASON_LENGTH + 10)}`;
+    // Act
+    const cut = buildQuarantineItem('x', reason, CONTEXT).reason;
+    // Assert
+    expect(cut).toBe(`${reason.slice(0, MAX_REASON_LENGTH - 1)}…`);
+  });
+
   it('cuts a reason before a surrogate pair rather than through it', () => {
     const reason = `${'r'.repeat(MAX_REASON_LENGTH - 2)}\u{1f600}tail`;
     expect(buildQuarantineItem('x', reason, CONTEXT).reason).toBe(

@@ -6,6 +6,7 @@ import {
   MAX_RECORDED_INCIDENTS,
   type RecordedIncident,
 } from '../../../lambda/core/detections/engine';
+import type { Observation } from '../../../lambda/core/detections/model';
 import { observation } from '../../../lambda/testing/factories';
 import { contributionOf, emptyGroup, tuning, tunings } from './deleted-user-group';
 
@@ -13,6 +14,27 @@ const MIN = 60_000;
 const obs = observation;
 
 const empty = (): DetectionState => ({ ...emptyGroup(), since: 0 });
+
+/** new-source for one user of acme, its history begun at 0, holding `observations`. */
+const newSourceState = (observations: Observation[] = []): DetectionState => ({
+  ...emptyState('new-source', 'acme', 'user:x'),
+  since: 0,
+  observations,
+});
+const newSourceBatch = (observations: readonly Observation[]) => ({
+  detection: 'new-source' as const,
+  callcenter: 'acme',
+  group: 'user:x',
+  observations,
+});
+
+/** Minutes: two months of the group's history. */
+const TWO_MONTHS = 60 * 24 * 60;
+/** `count` address changes a second apart from two months on, each to `addressOf(index)`. */
+const changes = (count: number, addressOf: (index: number) => string): Observation[] =>
+  Array.from({ length: count }, (_, i) =>
+    obs(`o${String(i).padStart(4, '0')}`, TWO_MONTHS + i / 60, { v: addressOf(i) }),
+  );
 
 describe('matching a recorded incident at a window apart', () => {
   const recorded: RecordedIncident = {
@@ -68,13 +90,8 @@ describe('the records a group keeps', () => {
   it('keeps the key of a keyed incident, so that it is known when found again', () => {
     // Prepare: a new address after a week of history.
     const newSource = tunings['new-source'];
-    const state = { ...emptyState('new-source', 'acme', 'user:x'), since: 0 };
-    const contribution = {
-      detection: 'new-source' as const,
-      callcenter: 'acme',
-      group: 'user:x',
-      observations: [obs('c', 8 * 24 * 60, { v: '198.51.100.7' })],
-    };
+    const state = newSourceState();
+    const contribution = newSourceBatch([obs('c', 8 * 24 * 60, { v: '198.51.100.7' })]);
     // Act
     const first = evaluateGroup(state, contribution, newSource, new Set(['c']));
     const again = evaluateGroup(
@@ -114,18 +131,11 @@ describe('whether a state changed', () => {
 describe('what a group that dropped observations can still judge', () => {
   /** new-source with `count` observations of one address, the group older than its first. */
   const judged = (count: number) => {
-    const start = 60 * 24 * 60; // minutes: two months of history before the first kept one
-    const state: DetectionState = {
-      ...emptyState('new-source', 'acme', 'user:x'),
-      since: 0,
-      observations: Array.from({ length: count }, (_, i) =>
-        obs(`o${String(i).padStart(4, '0')}`, start + i / 60, { v: '198.51.100.7' }),
-      ),
-    };
-    const fresh = obs('new', start + count / 60, { v: '203.0.113.9' });
+    const state = newSourceState(changes(count, () => '198.51.100.7'));
+    const fresh = obs('new', TWO_MONTHS + count / 60, { v: '203.0.113.9' });
     return evaluateGroup(
       state,
-      { detection: 'new-source', callcenter: 'acme', group: 'user:x', observations: [fresh] },
+      newSourceBatch([fresh]),
       tunings['new-source'],
       new Set(['new']),
     ).incidents.filter((i) => i.incident.key === '203.0.113.9').length;
@@ -146,15 +156,10 @@ describe('a batch that brings a group more than it evaluates at once', () => {
    * a second apart, all in one batch.
    */
   const incidentsOf = (count: number) => {
-    const start = 60 * 24 * 60;
-    const observations = Array.from({ length: count }, (_, i) =>
-      obs(`o${String(i).padStart(4, '0')}`, start + i / 60, {
-        v: i === 0 ? '203.0.113.9' : '198.51.100.7',
-      }),
-    );
+    const observations = changes(count, (i) => (i === 0 ? '203.0.113.9' : '198.51.100.7'));
     return evaluateGroup(
-      { ...emptyState('new-source', 'acme', 'user:x'), since: 0 },
-      { detection: 'new-source', callcenter: 'acme', group: 'user:x', observations },
+      newSourceState(),
+      newSourceBatch(observations),
       tunings['new-source'],
       new Set(observations.map((o) => o.id)),
     ).incidents.map((i) => i.incident.key);
